@@ -1,0 +1,320 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courses.rendering import render_markdown
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a one-item-per-line text field."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        """Published courses; staff also see drafts, to preview them."""
+        return self if user.is_staff else self.published()
+
+
+class Course(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    # One or two sentences on the home page and at the top of the outline.
+    summary = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("courses:course-detail", kwargs={"course": self.slug})
+
+
+class ModuleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, course__status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.published()
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    # Markdown shown at the top of the module; intro_html is its sanitised rendering.
+    intro = models.TextField(blank=True)
+    intro_html = models.TextField(blank=True, editable=False)
+    position = models.PositiveIntegerField(default=0, help_text=_("Modules are listed from the lowest number."))
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    # Shown to parents: when the facts in this module were last checked.
+    last_reviewed = models.DateField(null=True, blank=True)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="courses_module_slug_unique_in_course"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("courses:module-detail", kwargs={"course": self.course.slug, "module": self.slug})
+
+    def clean(self):
+        self.intro_html = render_markdown(self.intro, field="intro")
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(
+            status=Status.PUBLISHED, module__status=Status.PUBLISHED, module__course__status=Status.PUBLISHED
+        )
+
+    def visible_to(self, user):
+        return self if user.is_staff else self.published()
+
+
+class Lesson(models.Model):
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField()
+    title = models.CharField(max_length=200)
+    # Markdown, as the author writes it; body_html is its sanitised rendering, made on each change.
+    body = models.TextField()
+    body_html = models.TextField(blank=True, editable=False)
+    position = models.PositiveIntegerField(default=0, help_text=_("Lessons are listed from the lowest number."))
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    minutes = models.PositiveSmallIntegerField(_("estimated minutes"), default=4)
+    key_points = models.TextField(blank=True, help_text=_("One point per line."))
+    try_saying = models.TextField(
+        _("try saying"), blank=True, help_text=_("Conversation starters for parents, one per line.")
+    )
+    # The one small thing a parent can do today, shown at the end of the lesson.
+    today = models.TextField(_("one thing to do today"), blank=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["module", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="courses_lesson_slug_unique_in_module"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse(
+            "courses:lesson-detail",
+            kwargs={"course": self.module.course.slug, "module": self.module.slug, "lesson": self.slug},
+        )
+
+    def clean(self):
+        self.body_html = render_markdown(self.body, field="body")
+
+    @property
+    def key_point_list(self) -> list[str]:
+        return lines(self.key_points)
+
+    @property
+    def try_saying_list(self) -> list[str]:
+        return lines(self.try_saying)
+
+
+class Quiz(models.Model):
+    """The quiz that ends a module. It is shown when its module is published."""
+
+    module = models.OneToOneField(Module, on_delete=models.CASCADE, related_name="quiz")
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=80, help_text=_("The percentage of questions a parent must get right.")
+    )
+    # Shuffle question and choice order for each attempt.
+    shuffle = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_mark__gte=1, pass_mark__lte=100), name="courses_quiz_pass_mark_is_a_percentage"
+            ),
+        ]
+
+    def __str__(self):
+        return _("Quiz: %(module)s") % {"module": self.module.title}
+
+    def get_absolute_url(self):
+        return reverse("courses:quiz", kwargs={"course": self.module.course.slug, "module": self.module.slug})
+
+
+class QuestionKind(models.TextChoices):
+    SINGLE = "single", _("Single choice")
+    MULTIPLE = "multiple", _("Multiple choice")
+    TRUE_FALSE = "true_false", _("True or false")
+
+
+class Question(models.Model):
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    slug = models.SlugField()
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=10, choices=QuestionKind, default=QuestionKind.SINGLE)
+    text = models.TextField()
+    # Shown with the result: why the right answer is right.
+    explanation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["quiz", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["quiz", "slug"], name="courses_question_slug_unique_in_quiz"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    # Shown to a parent who picked this choice: why it is right or wrong.
+    feedback = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["question", "position", "pk"]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class AppGuide(models.Model):
+    """An app or game, with the settings a parent should check on it with their child."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="app_guides")
+    slug = models.SlugField()
+    name = models.CharField(max_length=100)
+    position = models.PositiveIntegerField(default=0)
+    settings = models.TextField(help_text=_("The settings to check, one per line."))
+
+    class Meta:
+        ordering = ["course", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="courses_appguide_slug_unique_in_course"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def setting_list(self) -> list[str]:
+        return lines(self.settings)
+
+
+# Learners' progress: one row per learner and lesson, and append-only quiz attempts.
+
+
+class Enrollment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The last time the learner completed a lesson or submitted a quiz in this course.
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_enrollment_once_per_course"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.course}"
+
+
+class LessonCompletion(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="courses_lessoncompletion_once_per_lesson"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} finished {self.lesson}"
+
+
+class QuizAttempt(models.Model):
+    """One submission of a quiz. Never changed once written."""
+
+    # Emptied when the learner deletes their account, so statistics keep only anonymous counts.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="quiz_attempts"
+    )
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    # The one-time token of the form that was submitted: a second submit of the same form is refused.
+    token = models.CharField(max_length=64, unique=True)
+    correct_count = models.PositiveSmallIntegerField()
+    question_count = models.PositiveSmallIntegerField()
+    score = models.PositiveSmallIntegerField(help_text=_("Percent of questions answered right."))
+    passed = models.BooleanField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.quiz}: {self.score}%"
+
+
+class Answer(models.Model):
+    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    choices = models.ManyToManyField(Choice, related_name="picked_in")
+    is_correct = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="courses_answer_once_per_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt}: {self.question}"
+
+
+class Certificate(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="certificates")
+    # Short, unguessable code that lets anyone verify the certificate at /certificates/<code>/.
+    code = models.CharField(max_length=32, unique=True)
+    # The name printed on the certificate, as it was when it was issued.
+    name = models.CharField(max_length=200)
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_certificate_once_per_course"),
+        ]
+
+    def __str__(self):
+        return f"{self.name}: {self.course} ({self.code})"
+
+    def get_absolute_url(self):
+        return reverse("courses:certificate-verify", kwargs={"code": self.code})
