@@ -14,6 +14,7 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 pyth
 
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_bundled_course
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

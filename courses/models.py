@@ -1,10 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from courses.rendering import render_markdown
+
+# The quiz lives at /courses/<course>/<module>/quiz/, so no lesson may take that slug.
+RESERVED_LESSON_SLUG = "quiz"
 
 
 class Status(models.TextChoices):
@@ -83,6 +87,9 @@ class Module(models.Model):
     def clean(self):
         self.intro_html = render_markdown(self.intro, field="intro")
 
+    def quiz_url(self):
+        return reverse("courses:quiz", kwargs={"course": self.course.slug, "module": self.slug})
+
 
 class LessonQuerySet(models.QuerySet):
     def published(self):
@@ -129,6 +136,8 @@ class Lesson(models.Model):
         )
 
     def clean(self):
+        if self.slug == RESERVED_LESSON_SLUG:
+            raise ValidationError({"slug": _("“quiz” is the address of the module’s quiz: choose another slug.")})
         self.body_html = render_markdown(self.body, field="body")
 
     @property
