@@ -1,6 +1,9 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
 
 
 def _without_autofocus(form: forms.Form) -> None:
@@ -36,3 +39,43 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _without_autofocus(self)
+
+
+class SignupForm(forms.ModelForm):
+    """A new parent's account: email, the name we call them, and one password they can paste."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 10 characters. A few words together make a strong password that is easy to remember."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "display_name", "password"]
+        labels = {"email": _("Email address"), "display_name": _("Your first name, or what we should call you")}
+        widgets = {"email": forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].widget.attrs["autocomplete"] = "given-name"
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def _post_clean(self):
+        super()._post_clean()
+        password = self.cleaned_data.get("password")
+        if password:
+            try:
+                password_validation.validate_password(password, self.instance)
+            except forms.ValidationError as error:
+                self.add_error("password", error)
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user

@@ -1,0 +1,241 @@
+"""A learner's progress: lessons completed, quizzes passed, what comes next. Guests' too.
+
+Reads build a CourseProgress in a fixed number of queries, whatever the size of the course;
+writes are idempotent, so double clicks, two tabs and the back button never duplicate a row.
+"""
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Certificate, Course, Enrollment, Lesson, LessonCompletion, Module, QuizAttempt
+
+GUEST_LESSONS = "guest_completed_lessons"
+NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
+# Certificate codes: unambiguous characters (no 0/O, 1/I/L), 12 of them: 60 bits of randomness.
+_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass
+class ModuleProgress:
+    module: Module
+    lessons: list[Lesson]
+    done_lessons: set[int]
+    quiz_passed: bool
+    has_quiz: bool
+
+    @property
+    def lessons_done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.done_lessons)
+
+    @property
+    def steps(self) -> int:
+        return len(self.lessons) + (1 if self.has_quiz else 0)
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + (1 if self.quiz_passed else 0)
+
+    @property
+    def status(self) -> str:
+        if self.steps and self.steps_done == self.steps:
+            return DONE
+        return IN_PROGRESS if self.steps_done else NOT_STARTED
+
+    def next_lesson(self) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.pk not in self.done_lessons), None)
+
+
+@dataclass
+class CourseProgress:
+    course: Course
+    modules: list[ModuleProgress] = field(default_factory=list)
+
+    @property
+    def steps(self) -> int:
+        return sum(module.steps for module in self.modules)
+
+    @property
+    def steps_done(self) -> int:
+        return sum(module.steps_done for module in self.modules)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.steps_done / self.steps) if self.steps else 0
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.modules) and all(module.status == DONE for module in self.modules)
+
+    @property
+    def started(self) -> bool:
+        return self.steps_done > 0
+
+    @property
+    def minutes_left(self) -> int:
+        # A quiz takes about as long as a short lesson.
+        return sum(
+            sum(lesson.minutes for lesson in module.lessons if lesson.pk not in module.done_lessons)
+            + (3 if module.has_quiz and not module.quiz_passed else 0)
+            for module in self.modules
+        )
+
+    def next_step(self) -> tuple[str, ModuleProgress, Lesson | None] | None:
+        """The first unfinished step: ("lesson", module, lesson) or ("quiz", module, None)."""
+        for module in self.modules:
+            lesson = module.next_lesson()
+            if lesson:
+                return ("lesson", module, lesson)
+            if module.has_quiz and not module.quiz_passed:
+                return ("quiz", module, None)
+        return None
+
+    def next_url(self) -> str | None:
+        step = self.next_step()
+        if step is None:
+            return None
+        kind, module, lesson = step
+        if kind == "lesson":
+            return lesson_url(self.course, module.module, lesson)
+        return module.module.quiz_url()
+
+    def position_of(self, lesson: Lesson) -> tuple[int, int, int, int]:
+        """(lesson number, lessons in module, module number, modules) for "Lesson 2 of 4 · Module 3 of 9"."""
+        for module_number, module in enumerate(self.modules, start=1):
+            for lesson_number, candidate in enumerate(module.lessons, start=1):
+                if candidate.pk == lesson.pk:
+                    return lesson_number, len(module.lessons), module_number, len(self.modules)
+        return 0, 0, 0, len(self.modules)
+
+    def neighbours(self, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
+        """The lessons before and after `lesson` in course order."""
+        ordered = [(module.module, item) for module in self.modules for item in module.lessons]
+        for index, (_, candidate) in enumerate(ordered):
+            if candidate.pk == lesson.pk:
+                before = ordered[index - 1][1] if index > 0 else None
+                after = ordered[index + 1][1] if index + 1 < len(ordered) else None
+                return before, after
+        return None, None
+
+    def module_of(self, lesson: Lesson) -> ModuleProgress | None:
+        return next((module for module in self.modules if module.module.pk == lesson.module_id), None)
+
+
+def lesson_url(course: Course, module: Module, lesson: Lesson) -> str:
+    return reverse(
+        "courses:lesson-detail", kwargs={"course": course.slug, "module": module.slug, "lesson": lesson.slug}
+    )
+
+
+def visible_modules(course: Course, user):
+    """The modules and lessons `user` may see (staff: drafts too), with quizzes, in two queries."""
+    return (
+        Module.objects.visible_to(user)
+        .filter(course=course)
+        .select_related("quiz")
+        .prefetch_related(Prefetch("lessons", queryset=Lesson.objects.visible_to(user)))
+    )
+
+
+def course_progress(course: Course, *, user=None, guest_lessons=()) -> CourseProgress:
+    """Where a learner (or a guest, from the lessons kept in their session) stands in a course."""
+    modules = list(visible_modules(course, user or AnonymousUser()))
+    if user is not None and user.is_authenticated:
+        done = set(
+            LessonCompletion.objects.filter(user=user, lesson__module__course=course).values_list(
+                "lesson_id", flat=True
+            )
+        )
+        passed = set(
+            QuizAttempt.objects.filter(user=user, quiz__module__course=course, passed=True).values_list(
+                "quiz__module_id", flat=True
+            )
+        )
+    else:
+        done, passed = set(guest_lessons), set()
+    progress = CourseProgress(course)
+    for module in modules:
+        module.course = course  # so links to the module need no query of their own
+        has_quiz = hasattr(module, "quiz")
+        progress.modules.append(ModuleProgress(module, list(module.lessons.all()), done, module.pk in passed, has_quiz))
+    return progress
+
+
+def is_open_to_guests(progress: CourseProgress, lesson: Lesson) -> bool:
+    """Visitors may read every lesson of the first module without an account."""
+    return bool(progress.modules) and progress.modules[0].module.pk == lesson.module_id
+
+
+def enrol(*, user, course: Course) -> Enrollment:
+    """Enrol a learner in a course; enrolling twice changes nothing."""
+    enrollment, _ = Enrollment.objects.get_or_create(user=user, course=course)
+    return enrollment
+
+
+def touch(*, user, course: Course) -> None:
+    """Note the learner's latest activity in the course (enrolling them if need be)."""
+    now = timezone.now()
+    if not Enrollment.objects.filter(user=user, course=course).update(last_activity_at=now):
+        Enrollment.objects.get_or_create(user=user, course=course, defaults={"last_activity_at": now})
+
+
+def complete_lesson(*, user, lesson: Lesson) -> bool:
+    """Mark a lesson complete; True if this call did it, False if it was already complete."""
+    try:
+        with transaction.atomic():
+            LessonCompletion.objects.create(user=user, lesson=lesson)
+    except IntegrityError:
+        return False
+    finally:
+        touch(user=user, course=lesson.module.course)
+    return True
+
+
+def remember_guest_lesson(session, lesson: Lesson) -> None:
+    """Keep a guest's completed lesson in their session, to carry into an account later."""
+    done = session.get(GUEST_LESSONS, [])
+    if lesson.pk not in done:
+        session[GUEST_LESSONS] = [*done, lesson.pk]
+
+
+@transaction.atomic
+def adopt_guest_progress(*, user, session) -> int:
+    """Move the lessons a guest completed into their account; returns how many were new."""
+    lesson_ids = session.pop(GUEST_LESSONS, [])
+    if not lesson_ids:
+        return 0
+    lessons = list(Lesson.objects.published().filter(pk__in=lesson_ids).select_related("module__course"))
+    already = set(LessonCompletion.objects.filter(user=user, lesson__in=lessons).values_list("lesson_id", flat=True))
+    LessonCompletion.objects.bulk_create(
+        [LessonCompletion(user=user, lesson=lesson) for lesson in lessons if lesson.pk not in already],
+        ignore_conflicts=True,
+    )
+    for course in {lesson.module.course for lesson in lessons}:
+        touch(user=user, course=course)
+    return len(lessons) - len(already)
+
+
+def new_certificate_code() -> str:
+    raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def issue_certificate_if_complete(*, user, course: Course) -> Certificate | None:
+    """Issue the course certificate once the learner has completed every module; only ever once."""
+    existing = Certificate.objects.filter(user=user, course=course).first()
+    if existing:
+        return existing
+    if not course_progress(course, user=user).complete:
+        return None
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                user=user, course=course, code=new_certificate_code(), name=user.display_name or user.email
+            )
+    except IntegrityError:
+        return Certificate.objects.get(user=user, course=course)

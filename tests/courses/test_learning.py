@@ -1,0 +1,331 @@
+"""A parent learns: sign up, read, complete lessons, take quizzes, finish, get a certificate."""
+
+import re
+
+import pytest
+
+from courses import progress
+from courses.models import Certificate, Enrollment, LessonCompletion, Quiz, QuizAttempt
+from tests.factories import PASSWORD, make_course, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    return make_course(slug="safe", modules=2, lessons=2, questions=2)
+
+
+@pytest.fixture
+def parent(client):
+    user = make_user()
+    client.force_login(user)
+    return user
+
+
+def lesson_url(course, module=1, lesson=1):
+    return f"/courses/{course.slug}/module-{module}/lesson-{lesson}/"
+
+
+def quiz_url(course, module=1):
+    return f"/courses/{course.slug}/module-{module}/quiz/"
+
+
+def quiz_form(client, course, module=1):
+    """The quiz page's token and, per question field, the right and a wrong choice id."""
+    html = client.get(quiz_url(course, module)).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    quiz = Quiz.objects.get(module__course=course, module__slug=f"module-{module}")
+    answers = {}
+    for question in quiz.questions.all():
+        right = question.choices.get(is_correct=True).pk
+        wrong = question.choices.filter(is_correct=False).first().pk
+        answers[f"question_{question.pk}"] = (str(right), str(wrong))
+    return token, answers
+
+
+def submit(client, course, token, answers, *, right=True, module=1):
+    data = {"token": token, **{name: pair[0 if right else 1] for name, pair in answers.items()}}
+    return client.post(quiz_url(course, module), data)
+
+
+class TestSignup:
+    def test_signup_lands_on_the_course_enrolled(self, client, course):
+        response = client.post("/signup/", {"email": "Hine@Example.nz", "display_name": "Hine", "password": PASSWORD})
+        assert response.status_code == 302
+        assert response["Location"] == course.get_absolute_url()
+        enrollment = Enrollment.objects.get()
+        assert enrollment.user.email == "Hine@example.nz"
+        assert enrollment.course == course
+
+    def test_weak_password_is_refused_with_a_message_and_the_answers_kept(self, client, course):
+        response = client.post("/signup/", {"email": "hine@example.nz", "display_name": "Hine", "password": "password"})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "error-summary" in html
+        assert 'value="hine@example.nz"' in html
+        assert not Enrollment.objects.exists()
+
+    def test_signup_refuses_a_foreign_next(self, client, course):
+        response = client.post(
+            "/signup/",
+            {"email": "a@example.nz", "display_name": "A", "password": PASSWORD, "next": "https://evil.example/"},
+        )
+        assert response["Location"] == course.get_absolute_url()
+
+    def test_signup_page_refuses_put(self, client):
+        assert client.put("/signup/").status_code == 405
+
+
+class TestGuests:
+    def test_guest_reads_every_lesson_of_the_first_module(self, client, course):
+        for n in (1, 2):
+            assert client.get(lesson_url(course, 1, n)).status_code == 200
+
+    def test_guest_is_sent_to_sign_up_for_later_modules(self, client, course):
+        response = client.get(lesson_url(course, 2, 1))
+        assert response.status_code == 302
+        assert response["Location"].startswith("/signup/?next=")
+
+    def test_guest_completions_are_kept_in_the_session(self, client, course):
+        response = client.post(lesson_url(course, 1, 1) + "complete/")
+        assert response["Location"] == lesson_url(course, 1, 2)
+        assert not LessonCompletion.objects.exists()
+        assert "1 of 2 lessons" in client.get(course.get_absolute_url()).content.decode()
+
+    def test_guest_at_the_end_of_a_module_is_offered_an_account_for_the_quiz(self, client, course):
+        response = client.post(lesson_url(course, 1, 2) + "complete/")
+        assert response["Location"] == "/signup/?next=" + quiz_url(course)
+
+    def test_guest_progress_is_carried_into_a_new_account_without_duplicates(self, client, course):
+        client.post(lesson_url(course, 1, 1) + "complete/")
+        client.post(lesson_url(course, 1, 1) + "complete/")
+        client.post("/signup/", {"email": "new@example.nz", "display_name": "N", "password": PASSWORD})
+        assert LessonCompletion.objects.count() == 1
+        assert LessonCompletion.objects.get().lesson.slug == "lesson-1"
+
+    def test_guest_progress_is_carried_into_an_existing_account_at_log_in(self, client, course):
+        user = make_user(email="back@example.nz")
+        client.post(lesson_url(course, 1, 1) + "complete/")
+        client.post(lesson_url(course, 1, 2) + "complete/")
+        client.post("/accounts/login/", {"username": "back@example.nz", "password": PASSWORD})
+        client.get(course.get_absolute_url())
+        assert set(LessonCompletion.objects.filter(user=user).values_list("lesson__slug", flat=True)) == {
+            "lesson-1",
+            "lesson-2",
+        }
+
+
+class TestLessons:
+    def test_lesson_page_says_where_the_parent_is(self, client, parent, course):
+        html = client.get(lesson_url(course, 2, 1)).content.decode()
+        assert "Lesson 1 of 2 · Module 2 of 2" in html
+        assert "Mark as complete and continue" in html
+        assert "Key points" in html
+        assert 'rel="prev"' in html
+        assert 'rel="next"' in html
+
+    def test_mark_complete_is_idempotent(self, client, parent, course):
+        for _ in range(3):
+            client.post(lesson_url(course, 1, 1) + "complete/")
+        assert LessonCompletion.objects.filter(user=parent).count() == 1
+        assert Enrollment.objects.filter(user=parent, course=course).count() == 1
+
+    def test_completing_the_last_lesson_leads_to_the_quiz(self, client, parent, course):
+        response = client.post(lesson_url(course, 1, 2) + "complete/")
+        assert response["Location"] == quiz_url(course)
+
+    def test_completing_by_get_is_refused(self, client, parent, course):
+        assert client.get(lesson_url(course, 1, 1) + "complete/").status_code == 405
+        assert not LessonCompletion.objects.exists()
+
+    def test_unknown_or_other_course_lesson_is_404(self, client, parent, course):
+        other = make_course(slug="other", modules=1)
+        assert client.get(f"/courses/{other.slug}/module-1/lesson-9/").status_code == 404
+        assert client.get(f"/courses/{course.slug}/module-1/lesson-9/").status_code == 404
+        assert client.post(f"/courses/{other.slug}/module-3/lesson-1/complete/").status_code == 404
+
+
+class TestOutline:
+    def test_outline_shows_status_percentage_and_continue(self, client, parent, course):
+        client.post(lesson_url(course, 1, 1) + "complete/")
+        html = client.get(course.get_absolute_url()).content.decode()
+        assert "In progress" in html
+        assert "Not started" in html
+        # 6 steps (4 lessons and 2 quizzes); 1 done.
+        assert "17% done" in html
+        assert f'href="{lesson_url(course, 1, 2)}">Continue' in html
+
+    def test_home_and_learning_offer_continue_where_you_left_off(self, client, parent, course):
+        client.post(lesson_url(course, 1, 1) + "complete/")
+        for page in ("/", "/learning/"):
+            html = client.get(page).content.decode()
+            assert "Continue where you left off" in html
+            assert lesson_url(course, 1, 2) in html
+
+
+class TestQuiz:
+    def test_quiz_needs_an_account(self, client, course):
+        assert client.get(quiz_url(course))["Location"].startswith("/accounts/login/")
+
+    def test_unanswered_questions_are_named_and_answers_kept(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        first, second = list(answers)
+        response = client.post(quiz_url(course), {"token": token, first: answers[first][0]})
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "There is a problem" in html
+        assert f'href="#div_id_{second}"' in html
+        assert "Choose an answer" in html
+        assert re.search(rf'value="{answers[first][0]}"[^>]*checked', html)
+        assert not QuizAttempt.objects.exists()
+
+    def test_failing_then_retaking_and_passing(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        response = submit(client, course, token, answers, right=False)
+        failed = QuizAttempt.objects.get()
+        assert response["Location"] == f"{quiz_url(course)}results/{failed.token}/"
+        html = client.get(response["Location"]).content.decode()
+        assert "Not quite yet" in html
+        assert "No, because." in html
+        assert "You scored 0%" in html
+
+        token, answers = quiz_form(client, course)
+        submit(client, course, token, answers, right=True)
+        assert QuizAttempt.objects.count() == 2
+        failed.refresh_from_db()
+        assert (failed.score, failed.passed) == (0, False)
+        passed = QuizAttempt.objects.exclude(pk=failed.pk).get()
+        assert (passed.score, passed.passed) == (100, True)
+        html = client.get(quiz_url(course)).content.decode()
+        assert "Your attempts" in html
+        assert "100%" in html
+        assert "0%" in html
+
+    def test_a_double_submit_records_one_attempt(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        first = submit(client, course, token, answers)
+        second = submit(client, course, token, answers, right=False)
+        assert QuizAttempt.objects.count() == 1
+        assert first["Location"] == second["Location"]
+        assert QuizAttempt.objects.get().passed
+
+    def test_a_tampered_token_keeps_the_answers_and_asks_again(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        name = next(iter(answers))
+        response = client.post(quiz_url(course), {"token": token[:-3] + "abc", name: answers[name][0]})
+        html = response.content.decode()
+        assert "had expired" in html
+        assert re.search(rf'value="{answers[name][0]}"[^>]*checked', html)
+        assert not QuizAttempt.objects.exists()
+
+    def test_another_parents_token_is_refused(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        client.force_login(make_user())
+        submit(client, course, token, answers)
+        assert not QuizAttempt.objects.exists()
+
+    def test_questions_changed_while_answering_keeps_the_answers(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        quiz = Quiz.objects.get(module__course=course, module__slug="module-1")
+        quiz.questions.order_by("position").last().delete()
+        response = submit(client, course, token, answers)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "The questions changed" in html
+        kept = next(iter(answers))
+        assert re.search(rf'value="{answers[kept][0]}"[^>]*checked', html)
+        assert not QuizAttempt.objects.exists()
+
+    def test_questions_added_while_answering_are_scored_as_shown(self, client, parent, course):
+        from tests.factories import make_question
+
+        token, answers = quiz_form(client, course)
+        quiz = Quiz.objects.get(module__course=course, module__slug="module-1")
+        make_question(quiz=quiz, position=9, slug="late")
+        submit(client, course, token, answers)
+        attempt = QuizAttempt.objects.get()
+        assert (attempt.question_count, attempt.score) == (2, 100)
+
+    def test_someone_elses_result_is_404(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        location = submit(client, course, token, answers)["Location"]
+        client.force_login(make_user())
+        assert client.get(location).status_code == 404
+
+    def test_quiz_order_is_shuffled_when_the_author_asks(self, client, parent):
+        course = make_course(slug="many", modules=1, questions=8)
+        orders = {
+            tuple(re.findall(r'name="(question_\d+)"', client.get(quiz_url(course)).content.decode())) for _ in range(6)
+        }
+        assert len(orders) > 1
+        Quiz.objects.update(shuffle=False)
+        orders = {
+            tuple(re.findall(r'name="(question_\d+)"', client.get(quiz_url(course)).content.decode())) for _ in range(3)
+        }
+        assert len(orders) == 1
+
+
+class TestCompletion:
+    def finish(self, client, course):
+        for module in (1, 2):
+            for lesson in (1, 2):
+                client.post(lesson_url(course, module, lesson) + "complete/")
+            token, answers = quiz_form(client, course, module)
+            submit(client, course, token, answers, module=module)
+
+    def test_finishing_every_module_issues_one_certificate(self, client, parent, course):
+        self.finish(client, course)
+        certificate = Certificate.objects.get()
+        assert certificate.user == parent
+        assert re.fullmatch(r"[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}", certificate.code)
+        assert progress.issue_certificate_if_complete(user=parent, course=course) == certificate
+        html = client.get(f"/learning/certificates/{course.slug}/").content.decode()
+        assert parent.display_name in html
+        assert certificate.code in html
+
+    def test_no_certificate_until_every_quiz_is_passed(self, client, parent, course):
+        for lesson in (1, 2):
+            client.post(lesson_url(course, 1, lesson) + "complete/")
+        token, answers = quiz_form(client, course, 1)
+        submit(client, course, token, answers)
+        assert not Certificate.objects.exists()
+        assert client.get(f"/learning/certificates/{course.slug}/").status_code == 404
+
+    def test_verification_is_public_and_shows_only_the_certificate(self, client, parent, course):
+        self.finish(client, course)
+        certificate = Certificate.objects.get()
+        client.logout()
+        response = client.get(f"/certificates/{certificate.code}/")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert certificate.name in html
+        assert course.title in html
+        assert parent.email not in html
+        assert "%" not in html.split("<main", 1)[1]
+
+    def test_unknown_certificate_code_is_404(self, client):
+        assert client.get("/certificates/AAAA-BBBB-CCCC/").status_code == 404
+
+
+@pytest.mark.parametrize("modules", [1, 12])
+def test_learner_pages_query_count_is_flat(client, django_assert_max_num_queries, modules):
+    course = make_course(slug="big", modules=modules, lessons=3, questions=4)
+    user = make_user()
+    client.force_login(user)
+    client.post(lesson_url(course, 1, 1) + "complete/")
+    token, answers = quiz_form(client, course)
+    result = submit(client, course, token, answers)["Location"]
+    for url in [course.get_absolute_url(), lesson_url(course, 1, 2), quiz_url(course), result, "/learning/", "/"]:
+        with django_assert_max_num_queries(10):
+            assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("modules", [1, 12])
+def test_quiz_submission_query_count_is_flat(client, django_assert_max_num_queries, modules):
+    course = make_course(slug="big", modules=modules, lessons=2, questions=6)
+    client.force_login(make_user())
+    token, answers = quiz_form(client, course)
+    # Scoring, the attempt and its answers, the enrolment (made here, on a first submit) and the certificate check.
+    with django_assert_max_num_queries(22):
+        assert submit(client, course, token, answers).status_code == 302
