@@ -3,6 +3,7 @@
 Every variable is listed in .env.example and in the README's configuration table.
 """
 
+import os
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,11 @@ _database_url = env_str("DATABASE_URL", "")
 DATABASES = {
     "default": database_from_url(_database_url) if _database_url else sqlite_database(BASE_DIR / "db.sqlite3"),
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Tests use a file too (not Django's shared in-memory database), so concurrent requests meet the
+    # same WAL journal and busy timeout as the real site instead of "database table is locked".
+    # One file per test run, so two runs side by side never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f"test-db-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -210,6 +210,20 @@ class TestQuiz:
         assert first["Location"] == second["Location"]
         assert QuizAttempt.objects.get().passed
 
+    def test_two_tabs_each_keep_their_attempt(self, client, parent, course):
+        first_token, answers = quiz_form(client, course)
+        second_token, _answers = quiz_form(client, course)
+        submit(client, course, second_token, answers, right=False)
+        submit(client, course, first_token, answers, right=True)
+        assert sorted(QuizAttempt.objects.values_list("score", flat=True)) == [0, 100]
+
+    def test_refreshing_the_result_changes_nothing(self, client, parent, course):
+        token, answers = quiz_form(client, course)
+        location = submit(client, course, token, answers)["Location"]
+        for _ in range(2):
+            assert client.get(location).status_code == 200
+        assert QuizAttempt.objects.count() == 1
+
     def test_a_tampered_token_keeps_the_answers_and_asks_again(self, client, parent, course):
         token, answers = quiz_form(client, course)
         name = next(iter(answers))
