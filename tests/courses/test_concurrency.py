@@ -24,7 +24,7 @@ def run_together(target, count=THREADS):
         try:
             barrier.wait()
             target()
-        except Exception as error:  # noqa: BLE001 - reported to the test below
+        except Exception as error:  # reported to the test below
             errors.append(error)
         finally:
             connection.close()
