@@ -64,6 +64,10 @@ class SignupForm(forms.ModelForm):
     def clean_email(self):
         return User.objects.normalize_email(self.cleaned_data["email"])
 
+    def _get_validation_exclusions(self):
+        # Whether an address is taken is never said here: the sign-up service emails its owner instead.
+        return {*super()._get_validation_exclusions(), "email"}
+
     def _post_clean(self):
         super()._post_clean()
         password = self.cleaned_data.get("password")
@@ -79,3 +83,52 @@ class SignupForm(forms.ModelForm):
         if commit:
             user.save()
         return user
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name"]
+        labels = {"display_name": _("Your first name, or what we should call you")}
+
+
+class PasswordCheckForm(forms.Form):
+    """Asks again for the password before a change that matters."""
+
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password."))
+        return password
+
+
+class ChangeEmailForm(PasswordCheckForm):
+    new_email = forms.EmailField(
+        label=_("New email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        help_text=_("We will send a link to this address. Your address changes when you open it."),
+    )
+    field_order = ["new_email", "password"]
+
+    def clean_new_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["new_email"])
+        if email.lower() == self.user.email.lower():
+            raise forms.ValidationError(_("That is already your email address."))
+        return email
+
+
+class DeleteAccountForm(PasswordCheckForm):
+    confirm = forms.BooleanField(
+        label=_("I understand that my progress, plan and certificates will be deleted and cannot be brought back."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

@@ -44,6 +44,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can log in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Unticked accounts cannot log in."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # When the person proved they read mail at `email`; empty until then (and after a change of address).
+    email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -68,6 +70,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]

@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import forms
+from accounts import forms, views
 
-# Django's own account views, with our forms (no autofocus, email as the login).
-urlpatterns = [
+app_name = "accounts"
+
+# Django's own account views, with our forms (no autofocus, email as the login). Their URL names
+# stay un-namespaced ("login", "password_reset", ...), as Django's templates and views expect.
+auth_urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=forms.LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -25,4 +28,13 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]
+
+urlpatterns = [
+    path("profile/", views.profile, name="profile"),
+    path("email/", views.change_email, name="change-email"),
+    path("email/verify/", views.resend_verification, name="resend-verification"),
+    path("email/verify/<str:token>/", views.verify_email, name="verify-email"),
+    path("my-data/", views.download_data, name="download-data"),
+    path("delete/", views.delete_account, name="delete-account"),
 ]

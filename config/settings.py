@@ -89,6 +89,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Apps that hold a person's data: each gives export_user_data(user), erase_user_data(user) and may give
+# purge_expired(now=...) for the retention command. Listed here so accounts imports no other app.
+ACCOUNT_DATA_PROVIDERS = ["courses.account_data"]
+# Parent accounts whose email address is never confirmed are deleted after this many days.
+ACCOUNT_UNVERIFIED_RETENTION_DAYS = env_int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", 30)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/learning/"
 LOGOUT_REDIRECT_URL = "/"

@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
+from accounts.urls import auth_urlpatterns
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
+    path("privacy/", account_views.privacy, name="privacy"),
     path("", include("courses.urls")),
 ]

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts import services as account_services
 from accounts.forms import SignupForm
 from courses import progress, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
@@ -293,17 +294,27 @@ def verify_certificate(request, code):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
-    """Create an account, keep what was read as a guest, and land on the course, enrolled."""
+    """Create an account, keep what was read as a guest, and land on the course, enrolled.
+
+    An address that already has an account gets exactly the same answer here (its owner is told
+    by email instead), so the form never reveals who uses the site.
+    """
     if request.user.is_authenticated:
         return redirect(_safe_next(request, reverse("courses:learning")))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        user = account_services.register(
+            request=request,
+            email=form.cleaned_data["email"],
+            display_name=form.cleaned_data["display_name"],
+            password=form.cleaned_data["password"],
+        )
         course = _first_course()
-        if course:
-            progress.enrol(user=user, course=course)
-            progress.adopt_guest_progress(user=user, session=request.session)
-        messages.success(request, _("Welcome! Your account is ready and your progress is saved."))
+        if user is not None:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            if course:
+                progress.enrol(user=user, course=course)
+                progress.adopt_guest_progress(user=user, session=request.session)
+        messages.success(request, _("Check your email: we have sent you a link to confirm your address."))
         return redirect(_safe_next(request, course.get_absolute_url() if course else reverse("courses:home")))
     return render(request, "courses/signup.html", {"form": form, "next": _safe_next(request, "")})
