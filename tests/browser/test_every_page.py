@@ -1,0 +1,57 @@
+"""Every page a parent can reach, checked with axe-core at phone and desktop sizes."""
+
+import pytest
+
+from courses.models import Certificate
+from tests.factories import PASSWORD, make_course, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(visit, email):
+    visit.goto("/accounts/login/")
+    visit.page.get_by_label("Email address").fill(email)
+    visit.page.get_by_label("Password").fill(PASSWORD)
+    visit.page.get_by_role("button", name="Log in").click()
+    visit.page.wait_for_url("**/learning/")
+
+
+def test_every_parent_page_is_accessible(visit):
+    course = make_course(slug="safe", modules=2, lessons=2, questions=2)
+    user = make_user(email="every@example.nz", display_name="Ana")
+    Certificate.objects.create(user=user, course=course, code="ABCD-EFGH-JKMN", name="Ana")
+    log_in(visit, user.email)
+    pages = [
+        "/learning/",
+        "/courses/safe/",
+        "/courses/safe/module-1/",
+        "/courses/safe/module-2/lesson-2/",
+        "/courses/safe/module-1/quiz/",
+        "/learning/certificates/safe/",
+        "/certificates/ABCD-EFGH-JKMN/",
+        "/accounts/profile/",
+        "/accounts/email/",
+        "/accounts/password_change/",
+        "/accounts/delete/",
+        "/accounts/email/verify/some-token/",
+        "/privacy/",
+        "/help/",
+    ]
+    for path in pages:
+        visit.goto(path)
+        assert visit.page.locator("h1").count() == 1, path
+        visit.assert_accessible()
+
+
+def test_every_visitor_page_is_accessible(visit):
+    make_course(slug="safe", modules=1)
+    for path in [
+        "/signup/",
+        "/courses/safe/",
+        "/courses/safe/module-1/lesson-1/",
+        "/privacy/",
+        "/accounts/password_reset/",
+    ]:
+        visit.goto(path)
+        assert visit.page.locator("h1").count() == 1, path
+        visit.assert_accessible()
