@@ -132,3 +132,12 @@ class DeleteAccountForm(PasswordCheckForm):
         label=_("I understand that my progress, plan and certificates will be deleted and cannot be brought back."),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class TwoFactorCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=20,
+        help_text=_("6 digits. Lost your phone? Enter one of your recovery codes instead."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+    )

@@ -77,3 +77,29 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
+
+
+class TwoFactorDevice(models.Model):
+    """An authenticator app set up for the user's second sign-in step (TOTP, RFC 6238)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    # Base32 shared secret, shown once as a QR code when the app is set up.
+    secret = models.CharField(max_length=64)
+    # Empty until the user proves the app works by entering a code from it.
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second time step accepted, so one code cannot be used twice.
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Authenticator for {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for signing in when the authenticator app is lost. Only its hash is kept."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=128)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Recovery code for {self.user}"

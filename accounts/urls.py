@@ -8,7 +8,7 @@ app_name = "accounts"
 # Django's own account views, with our forms (no autofocus, email as the login). Their URL names
 # stay un-namespaced ("login", "password_reset", ...), as Django's templates and views expect.
 auth_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(authentication_form=forms.LoginForm), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password_change/",
@@ -37,4 +37,6 @@ urlpatterns = [
     path("email/verify/<str:token>/", views.verify_email, name="verify-email"),
     path("my-data/", views.download_data, name="download-data"),
     path("delete/", views.delete_account, name="delete-account"),
+    path("two-factor/", views.two_factor_setup, name="two-factor-setup"),
+    path("two-factor/verify/", views.two_factor_verify, name="two-factor-verify"),
 ]

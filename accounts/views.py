@@ -1,17 +1,21 @@
 import json
+import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import services
-from accounts.forms import ChangeEmailForm, DeleteAccountForm, ProfileForm
+from accounts import services, two_factor
+from accounts.forms import ChangeEmailForm, DeleteAccountForm, LoginForm, ProfileForm, TwoFactorCodeForm
+from accounts.models import User
 
 
 @require_safe
@@ -92,3 +96,90 @@ def delete_account(request):
         messages.success(request, _("Your account and your data have been deleted. Kia kaha."))
         return redirect("courses:home")
     return render(request, "accounts/delete_account.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's log-in, with a second step for people who have turned on two-factor sign-in."""
+
+    authentication_form = LoginForm
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.is_enabled(user):
+            # Not logged in yet: the code page finishes the log-in (and changes the session key).
+            self.request.session[two_factor.PENDING_KEY] = {
+                "user": user.pk,
+                "next": self.get_success_url(),
+                "until": time.time() + PENDING_SECONDS,
+            }
+            return redirect("accounts:two-factor-verify")
+        return super().form_valid(form)
+
+
+PENDING_SECONDS = 5 * 60
+
+
+def _pending_user(request):
+    pending = request.session.get(two_factor.PENDING_KEY)
+    if not pending or pending.get("until", 0) < time.time():
+        return None, None
+    user = User.objects.filter(pk=pending.get("user"), is_active=True).first()
+    return user, pending.get("next")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def two_factor_verify(request):
+    """The second step: a code from the authenticator app, or a recovery code."""
+    if request.user.is_authenticated:
+        user, next_url = request.user, request.GET.get("next") or request.POST.get("next")
+    else:
+        user, next_url = _pending_user(request)
+        if user is None:
+            messages.info(request, _("Please log in again."))
+            return redirect("login")
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.check_second_factor(user, form.cleaned_data["code"]):
+            if not request.user.is_authenticated:
+                request.session.pop(two_factor.PENDING_KEY, None)
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            two_factor.mark_verified(request)
+            safe = next_url and url_has_allowed_host_and_scheme(
+                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+            )
+            return redirect(next_url if safe else settings.LOGIN_REDIRECT_URL)
+        form.add_error("code", _("That code did not work. Check the time on your phone, or use a recovery code."))
+    return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url or ""})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def two_factor_setup(request):
+    """Turn on two-factor sign-in: scan the QR code, then enter a code to prove it works."""
+    if two_factor.is_enabled(request.user):
+        return render(request, "accounts/two_factor_on.html", {})
+    device = request.user.two_factor if hasattr(request.user, "two_factor") else two_factor.start_setup(request.user)
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = two_factor.confirm_setup(device, form.cleaned_data["code"])
+        if codes is not None:
+            two_factor.mark_verified(request)
+            return render(
+                request,
+                "accounts/two_factor_codes.html",
+                {"codes": codes, "next": _safe_next_param(request)},
+            )
+        form.add_error("code", _("That code did not work. Check the time on your phone and try the newest code."))
+    uri = two_factor.provisioning_uri(request.user, device.secret)
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr": two_factor.qr_svg(uri), "secret": device.secret, "next": _safe_next_param(request)},
+    )
+
+
+def _safe_next_param(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return ""

@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -94,6 +95,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ACCOUNT_DATA_PROVIDERS = ["courses.account_data"]
 # Parent accounts whose email address is never confirmed are deleted after this many days.
 ACCOUNT_UNVERIFIED_RETENTION_DAYS = env_int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", 30)
+# Staff must pass two-factor sign-in before the admin (coordinators before a school dashboard).
+TWO_FACTOR_REQUIRED_FOR_STAFF = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/learning/"
 LOGOUT_REDIRECT_URL = "/"

@@ -6,6 +6,7 @@ from itertools import count
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 
+from accounts import two_factor
 from accounts.models import User
 from courses.models import Choice, Course, Lesson, Module, Question, Quiz
 
@@ -91,3 +92,11 @@ def make_author(*, email: str | None = None) -> User:
     user = make_user(email=email or f"author{next(_numbers)}@example.nz", is_staff=True)
     user.groups.add(Group.objects.get(name=authors_migration.GROUP))
     return user
+
+
+def log_in_staff(client, user: User) -> None:
+    """Log a staff member in as if they had passed two-factor sign-in, as the admin requires."""
+    client.force_login(user)
+    session = client.session
+    session[two_factor.SESSION_KEY] = True
+    session.save()
