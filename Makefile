@@ -10,13 +10,20 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 pyth
 	[ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && \
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p"; break; }; done)
 
-.PHONY: run install install-test chromium lint test serve-static clean
+.PHONY: run serve install install-test chromium lint test clean
 
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_bundled_course
 	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+# Production serving: gunicorn, DEBUG off. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README).
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_bundled_course
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.conf.py
 
 install: $(VENV)/.installed
 

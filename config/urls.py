@@ -3,11 +3,13 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.urls import auth_urlpatterns
+from config.health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("privacy/", account_views.privacy, name="privacy"),
+    path("healthz", healthz, name="healthz"),
     path("", include("courses.urls")),
 ]

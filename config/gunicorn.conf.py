@@ -1,0 +1,20 @@
+"""gunicorn settings for `make serve`: sync workers, as many as the CPUs can keep busy."""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = "sync"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Load the site once, before forking, so workers start at once and share memory.
+preload_app = True
+# One JSON line per request comes from the site itself (config.request_log); gunicorn's own is off.
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = 5000
+max_requests_jitter = 500

@@ -1,0 +1,77 @@
+"""Running the site: health checks, one JSON log line per request, nothing personal in the logs."""
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from config.request_log import JsonFormatter
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_healthz_answers_ok_with_a_small_json_body(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_healthz_is_503_when_the_database_is_unreachable():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="testserver",
+        # Nothing listens on port 1: the connection is refused at once.
+        DATABASE_URL="postgres://postgres@127.0.0.1:1/nowhere?connect_timeout=2",
+        DJANGO_LOG_LEVEL="CRITICAL",
+    )
+    script = (
+        "import django, json; django.setup(); from django.test import Client; "
+        "r = Client().get('/healthz'); print(json.dumps({'status': r.status_code, 'body': r.json()}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer == {"status": 503, "body": {"status": "unavailable", "database": "failing", "cache": "ok"}}
+
+
+@pytest.mark.django_db
+def test_each_request_logs_one_line_naming_the_route_not_the_path(client, caplog):
+    with caplog.at_level(logging.INFO, logger="sof.requests"):
+        client.get("/certificates/SECR-ETCO-DE99/", headers={"X-Request-ID": "req-12345678"})
+    records = [record for record in caplog.records if record.name == "sof.requests"]
+    assert len(records) == 1
+    line = json.loads(JsonFormatter().format(records[0]))
+    assert line["method"] == "GET"
+    assert line["route"] == "courses:certificate-verify"
+    assert line["status"] == 404
+    assert line["request_id"] == "req-12345678"
+    assert isinstance(line["duration_ms"], float)
+    assert "SECR-ETCO-DE99" not in json.dumps(line)
+
+
+@pytest.mark.django_db
+def test_log_in_is_logged_without_the_email_or_password(client, caplog):
+    with caplog.at_level(logging.INFO):
+        client.post("/accounts/login/", {"username": "someone@example.nz", "password": "a secret phrase"})
+    text = "\n".join(JsonFormatter().format(record) for record in caplog.records)
+    assert "someone@example.nz" not in text
+    assert "a secret phrase" not in text
+
+
+@pytest.mark.django_db
+def test_a_made_up_request_id_is_replaced(client):
+    response = client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"})
+    assert len(response["X-Request-ID"]) == 32
