@@ -54,7 +54,26 @@ def unpublish_selected(modeladmin, request, queryset):
     )
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class ContentAdmin(admin.ModelAdmin):
+    """Every change to course content refreshes the cached outlines of its course."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        Course.course_of(form.instance).content_changed()
+
+    def delete_model(self, request, obj):
+        course = Course.course_of(obj)
+        super().delete_model(request, obj)
+        course.content_changed()
+
+    def delete_queryset(self, request, queryset):
+        courses = {Course.course_of(item) for item in queryset}
+        super().delete_queryset(request, queryset)
+        for course in courses:
+            course.content_changed()
+
+
+class PublishableAdmin(ContentAdmin):
     """Status changes only through Publish, which checks the content first."""
 
     actions = [publish_selected, unpublish_selected]
@@ -220,7 +239,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(ContentAdmin):
     list_display = ("__str__", "pass_mark", "shuffle", "statistics")
     list_filter = ("module__course",)
     list_select_related = ("module",)
@@ -267,7 +286,7 @@ class ChoiceInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ContentAdmin):
     list_display = ("__str__", "quiz", "kind", "position")
     list_filter = ("kind", "quiz__module__course")
     list_select_related = ("quiz__module",)
@@ -277,7 +296,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AppGuide)
-class AppGuideAdmin(admin.ModelAdmin):
+class AppGuideAdmin(ContentAdmin):
     list_display = ("name", "course", "position")
     list_editable = ("position",)
     list_filter = ("course",)

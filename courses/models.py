@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.rendering import render_markdown
@@ -48,6 +49,33 @@ class Course(models.Model):
 
     def get_absolute_url(self):
         return reverse("courses:course-detail", kwargs={"course": self.slug})
+
+    def content_changed(self) -> None:
+        """Note that something in the course changed, so cached outlines of it are rebuilt."""
+        self.updated_at = timezone.now()
+        Course.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+
+    @staticmethod
+    def course_of(item) -> "Course":
+        """The course a piece of content belongs to."""
+        match item:
+            case Course():
+                return item
+            case Module() | AppGuide():
+                return item.course
+            case Lesson():
+                return item.module.course
+            case Quiz():
+                return item.module.course
+            case Question():
+                return item.quiz.module.course
+            case Choice():
+                return item.question.quiz.module.course
+        raise TypeError(f"{type(item).__name__} is not course content")
+
+    @property
+    def cache_version(self) -> str:
+        return self.updated_at.isoformat() if self.updated_at else "new"
 
 
 class ModuleQuerySet(models.QuerySet):

@@ -8,9 +8,9 @@ import secrets
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Certificate, Course, Enrollment, Lesson, LessonCompletion, Module, QuizAttempt
@@ -100,9 +100,7 @@ class CourseProgress:
         if step is None:
             return None
         kind, module, lesson = step
-        if kind == "lesson":
-            return lesson_url(self.course, module.module, lesson)
-        return module.module.quiz_url()
+        return lesson.url if kind == "lesson" else module.module.quiz_link
 
     def position_of(self, lesson: Lesson) -> tuple[int, int, int, int]:
         """(lesson number, lessons in module, module number, modules) for "Lesson 2 of 4 · Module 3 of 9"."""
@@ -126,25 +124,48 @@ class CourseProgress:
         return next((module for module in self.modules if module.module.pk == lesson.module_id), None)
 
 
-def lesson_url(course: Course, module: Module, lesson: Lesson) -> str:
-    return reverse(
-        "courses:lesson-detail", kwargs={"course": course.slug, "module": module.slug, "lesson": lesson.slug}
-    )
-
-
 def visible_modules(course: Course, user):
     """The modules and lessons `user` may see (staff: drafts too), with quizzes, in two queries."""
+    # Only what outlines and progress read: the lessons' text is fetched for the one lesson shown.
+    lessons = Lesson.objects.visible_to(user).only("module_id", "slug", "title", "position", "status", "minutes")
     return (
         Module.objects.visible_to(user)
         .filter(course=course)
+        .only("course_id", "slug", "title", "position", "status", "quiz__id", "quiz__module_id")
         .select_related("quiz")
-        .prefetch_related(Prefetch("lessons", queryset=Lesson.objects.visible_to(user)))
+        .prefetch_related(Prefetch("lessons", queryset=lessons))
     )
+
+
+STRUCTURE_CACHE_SECONDS = 10 * 60
+# Part of the cache key: raise it when what is cached changes shape, so a deploy never reads old entries.
+STRUCTURE_FORMAT = 1
+
+
+def course_modules(course: Course, user) -> list[Module]:
+    """The modules and lessons `user` sees; what parents see is cached until the course's content changes."""
+    if user.is_staff:
+        return _with_links(list(visible_modules(course, user)), course)
+    key = f"course-structure:{STRUCTURE_FORMAT}:{course.pk}:{course.cache_version}"
+    return cache.get_or_set(
+        key, lambda: _with_links(list(visible_modules(course, user)), course), STRUCTURE_CACHE_SECONDS
+    )
+
+
+def _with_links(modules: list[Module], course: Course) -> list[Module]:
+    """Give each module and lesson its address once: reversing every link of a long outline is slow."""
+    base = course.get_absolute_url()
+    for module in modules:
+        module.url = f"{base}{module.slug}/"
+        module.quiz_link = f"{module.url}quiz/"
+        for lesson in module.lessons.all():
+            lesson.url = f"{module.url}{lesson.slug}/"
+    return modules
 
 
 def course_progress(course: Course, *, user=None, guest_lessons=()) -> CourseProgress:
     """Where a learner (or a guest, from the lessons kept in their session) stands in a course."""
-    modules = list(visible_modules(course, user or AnonymousUser()))
+    modules = course_modules(course, user or AnonymousUser())
     if user is not None and user.is_authenticated:
         done = set(
             LessonCompletion.objects.filter(user=user, lesson__module__course=course).values_list(

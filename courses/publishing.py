@@ -97,10 +97,15 @@ def publish(items) -> tuple[list, list[str]]:
         if item.status != Status.PUBLISHED:
             item.status = Status.PUBLISHED
             item.save(update_fields=["status"])
+            Course.course_of(item).content_changed()
         published.append(item)
     return published, problems
 
 
 def unpublish(queryset) -> int:
     """Return items to draft, hiding them (and what is inside them) from parents."""
-    return queryset.update(status=Status.DRAFT)
+    courses = {Course.course_of(item) for item in queryset}
+    count = queryset.update(status=Status.DRAFT)
+    for course in courses:
+        course.content_changed()
+    return count

@@ -94,6 +94,8 @@ def import_course(*, data: CourseData) -> ImportReport:
     except ValidationError as error:
         # The file checks should have caught it; the transaction is rolled back all the same.
         raise ContentError([Problem(importer.current, "", message) for message in error.messages]) from error
+    if importer.report.changed:
+        Course.objects.get(slug=data.slug).content_changed()
     return importer.report
 
 

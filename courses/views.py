@@ -54,7 +54,7 @@ def home(request):
 def progress_first_url(course_progress: progress.CourseProgress) -> str | None:
     for module in course_progress.modules:
         if module.lessons:
-            return progress.lesson_url(course_progress.course, module.module, module.lessons[0])
+            return module.lessons[0].url
     return None
 
 
@@ -163,7 +163,7 @@ def complete_lesson(request, course, module, lesson):
         return redirect(f"{reverse('courses:signup')}?next={lesson.get_absolute_url()}")
     _previous, following = course_progress.neighbours(lesson)
     if following and following.module_id == lesson.module_id:
-        return redirect(progress.lesson_url(lesson.module.course, lesson.module, following))
+        return redirect(following.url)
     module_progress = course_progress.module_of(lesson)
     if module_progress and module_progress.has_quiz:
         if not request.user.is_authenticated:
@@ -173,7 +173,7 @@ def complete_lesson(request, course, module, lesson):
             return redirect(f"{reverse('courses:signup')}?next={lesson.module.quiz_url()}")
         return redirect(lesson.module.quiz_url())
     if following:
-        return redirect(progress.lesson_url(lesson.module.course, following.module, following))
+        return redirect(following.url)
     return redirect(lesson.module.course)
 
 

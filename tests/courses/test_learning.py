@@ -343,3 +343,36 @@ def test_quiz_submission_query_count_is_flat(client, django_assert_max_num_queri
     # Scoring, the attempt and its answers, the enrolment (made here, on a first submit) and the certificate check.
     with django_assert_max_num_queries(22):
         assert submit(client, course, token, answers).status_code == 302
+
+
+class TestCachedOutline:
+    """Parents' outlines come from a cache that any change to the course's content refreshes."""
+
+    def test_a_lesson_published_in_the_admin_appears_at_once(self, client, course):
+        from courses import publishing
+        from courses.models import Lesson, Status
+
+        assert "Lesson 2" in client.get(course.get_absolute_url()).content.decode()
+        lesson = Lesson.objects.get(module__slug="module-1", slug="lesson-2")
+        publishing.unpublish(Lesson.objects.filter(pk=lesson.pk))
+        assert client.get(course.get_absolute_url()).content.decode().count("Lesson 2") == 1
+        lesson.refresh_from_db()
+        publishing.publish([lesson])
+        assert lesson.status == Status.PUBLISHED
+        assert client.get(course.get_absolute_url()).content.decode().count("Lesson 2") == 2
+
+    def test_an_admin_edit_refreshes_the_outline(self, client, course):
+        from tests.factories import log_in_staff, make_staff
+
+        staff_client = type(client)()
+        log_in_staff(staff_client, make_staff())
+        assert "Lesson 1" in client.get(course.get_absolute_url()).content.decode()
+        module = course.modules.get(slug="module-1")
+        lesson = module.lessons.get(slug="lesson-1")
+        response = staff_client.post(
+            f"/admin/courses/lesson/{lesson.pk}/change/",
+            {"module": module.pk, "title": "Renamed lesson", "slug": lesson.slug, "position": 1, "minutes": 3,
+             "body": "Text", "key_points": "", "try_saying": "", "today": ""},
+        )  # fmt: skip
+        assert response.status_code == 302
+        assert "Renamed lesson" in client.get(course.get_absolute_url()).content.decode()

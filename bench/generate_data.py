@@ -1,0 +1,102 @@
+"""Generated data for `make bench`: thousands of families with realistic progress, and a logged-in parent.
+
+Run with the site's settings: `python -m bench.generate_data OUT_DIR`. Writes OUT_DIR/bench.json with
+the session cookie and the quiz form bodies that the load scripts use.
+"""
+
+import json
+import random
+import secrets
+import sys
+from pathlib import Path
+from urllib.parse import urlencode
+
+import django
+
+
+def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
+    django.setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from accounts.models import User
+    from courses import quizzes
+    from courses.models import Answer, Course, Enrollment, LessonCompletion, QuizAttempt
+
+    rng = random.Random(2027)
+    course = Course.objects.get(slug="keeping-children-safe-online")
+    modules = list(course.modules.prefetch_related("lessons", "quiz__questions__choices"))
+    password = make_password("bench passphrase for generated families")
+
+    User.objects.filter(email__endswith="@bench.example.nz").delete()
+    users = User.objects.bulk_create(
+        [
+            User(email=f"family{n}@bench.example.nz", display_name=f"Family {n}", password=password)
+            for n in range(families)
+        ]
+    )
+    Enrollment.objects.bulk_create([Enrollment(user=user, course=course) for user in users])
+    completions, attempts = [], []
+    for user in users:
+        # Realistic spread: a third not started, most part-way, some finished.
+        reached = rng.choice([0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9])
+        for module in modules[:reached]:
+            completions += [LessonCompletion(user=user, lesson=lesson) for lesson in module.lessons.all()]
+            quiz = module.quiz
+            for passed in [False, True] if rng.random() < 0.3 else [True]:
+                attempts.append(
+                    QuizAttempt(user=user, quiz=quiz, token=secrets.token_urlsafe(24), correct_count=5,
+                                question_count=6, score=83 if passed else 50, passed=passed)
+                )  # fmt: skip
+    LessonCompletion.objects.bulk_create(completions, batch_size=5000)
+    QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
+    answer_rows = [
+        Answer(attempt=attempt, question=question, is_correct=attempt.passed)
+        for attempt in QuizAttempt.objects.filter(user__in=users).select_related("quiz")
+        for question in attempt.quiz.questions.all()
+    ]
+    Answer.objects.bulk_create(answer_rows, batch_size=5000)
+
+    # One parent whose pages the load test visits, part-way through the course.
+    parent = User.objects.filter(email="parent@bench.example.nz").first() or User.objects.create_user(
+        email="parent@bench.example.nz", password="bench passphrase for the parent", display_name="Bench"
+    )
+    Enrollment.objects.get_or_create(user=parent, course=course)
+    for lesson in modules[0].lessons.all():
+        LessonCompletion.objects.get_or_create(user=parent, lesson=lesson)
+    session = SessionStore()
+    session[SESSION_KEY] = str(parent.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = parent.get_session_auth_hash()
+    session.create()
+
+    # Quiz submissions, each with its own one-time token, as a parent's browser would post them.
+    quiz = modules[1].quiz
+    csrf = secrets.token_hex(16)
+    bodies = []
+    for _ in range(quiz_forms):
+        shown = quizzes.prepare(quiz)
+        fields = {"csrfmiddlewaretoken": csrf, "token": shown.signed(parent)}
+        for question, choices in shown.questions:
+            fields[quizzes.QuizForm.field_name(question)] = str(next(c.pk for c in choices if c.is_correct))
+        bodies.append(urlencode(fields))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "quiz_bodies.txt").write_text("\n".join(bodies) + "\n")
+    info = {
+        "session": session.session_key,
+        "csrf": csrf,
+        "families": families,
+        "quiz_url": f"/courses/{course.slug}/{modules[1].slug}/quiz/",
+        "lesson_url": f"/courses/{course.slug}/{modules[0].slug}/{modules[0].lessons.all()[1].slug}/",
+        "outline_url": f"/courses/{course.slug}/",
+        "parent_id": parent.pk,
+        "quiz_id": quiz.pk,
+        "questions_per_attempt": quiz.questions.count(),
+    }
+    (out_dir / "bench.json").write_text(json.dumps(info, indent=2))
+    print(f"generated {families} families, {len(completions)} completions, {len(attempts)} attempts")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
