@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 pyth
 	[ -n "$$p" ] && command -v "$$p" >/dev/null 2>&1 && \
 	"$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v "$$p"; break; }; done)
 
-.PHONY: run serve install install-test chromium lint test clean
+.PHONY: run serve bench install install-test chromium lint test clean
 
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
@@ -55,6 +55,13 @@ lint: install-test
 
 test: install-test chromium lint
 	$(PY) -m pytest
+
+# Load test as `make serve` runs, on SQLite and PostgreSQL, against bench/floor; writes bench/RESULTS.md.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+		SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk; }
+	$(PY) bench/run.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
