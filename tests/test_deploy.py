@@ -56,7 +56,8 @@ def test_a_pg_dump_backup_restores_to_a_working_site(databases, tmp_path):
         assert psql(restored, f"SELECT count(*) FROM {table}") == psql(source, f"SELECT count(*) FROM {table}")
     check = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
-         "from django.test import Client; print(Client().get('/courses/keeping-children-safe-online/', secure=True).status_code)"],
+         "from django.test import Client; "
+         "print(Client().get('/courses/keeping-children-safe-online/', secure=True).status_code)"],
         cwd=ROOT, env=site_env(restored), check=True, capture_output=True, text=True,
     )  # fmt: skip
     assert check.stdout.strip().splitlines()[-1] == "200"
