@@ -1,10 +1,11 @@
 """What the courses app holds about a person: for "Download my data" and "Delete my account"."""
 
+from courses import plans
 from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 
 
 def export_user_data(user) -> dict:
-    """The learner's enrolments, completed lessons, quiz attempts with their answers, and certificates."""
+    """The learner's enrolments, completed lessons, quiz attempts with their answers, certificates and family plans."""
     attempts = (
         QuizAttempt.objects.filter(user=user)
         .select_related("quiz__module__course")
@@ -58,6 +59,7 @@ def export_user_data(user) -> dict:
             }
             for certificate in Certificate.objects.filter(user=user).select_related("course").order_by("pk")
         ],
+        "family_plans": plans.export_plans(user),
     }
 
 

@@ -355,3 +355,82 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("courses:certificate-verify", kwargs={"code": self.code})
+
+
+# A parent's family online-safety plan: what they gathered while learning, kept in their account.
+
+
+class FamilyPlan(models.Model):
+    """One parent's plan for one course: the apps to check, starters to try and trusted adults."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="family_plans")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="family_plans")
+    # The people a child can go to, one per line, exactly as the parent wrote them.
+    trusted_adults = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="courses_familyplan_once_per_course"),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: plan for {self.course}"
+
+    def get_absolute_url(self):
+        return reverse("courses:plan", kwargs={"course": self.course.slug})
+
+    @property
+    def trusted_adult_list(self) -> list[str]:
+        return lines(self.trusted_adults)
+
+
+class PlanApp(models.Model):
+    """An app or game the parent chose to check, from the course's checklist."""
+
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="apps")
+    # Goes when an author takes the app off the checklist: there is nothing left to tick.
+    app = models.ForeignKey(AppGuide, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "app"], name="courses_planapp_once_per_plan"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan}: {self.app}"
+
+
+class PlanSetting(models.Model):
+    """A setting of a chosen app that the parent has ticked as done."""
+
+    plan_app = models.ForeignKey(PlanApp, on_delete=models.CASCADE, related_name="ticks")
+    # The setting's text, as AppGuide keeps its settings as lines of text rather than rows.
+    setting = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan_app", "setting"], name="courses_plansetting_once_per_app"),
+        ]
+
+    def __str__(self):
+        return self.setting[:80]
+
+
+class PlanStarter(models.Model):
+    """A conversation starter the parent picked from a lesson's "Try saying" lines."""
+
+    plan = models.ForeignKey(FamilyPlan, on_delete=models.CASCADE, related_name="starters")
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="+")
+    # Kept as picked, so the plan still reads the same if an author later rewords the lesson.
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "lesson", "text"], name="courses_planstarter_once_per_lesson"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

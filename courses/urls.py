@@ -1,6 +1,6 @@
 from django.urls import path
 
-from courses import views
+from courses import plan_views, views
 
 app_name = "courses"
 
@@ -11,6 +11,19 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("learning/", views.learning, name="learning"),
     path("learning/certificates/<slug:course>/", views.certificate, name="certificate"),
+    path("learning/plan/<slug:course>/", plan_views.plan, name="plan"),
+    path("learning/plan/<slug:course>/apps/", plan_views.plan_apps, name="plan-apps"),
+    path("learning/plan/<slug:course>/trusted-adults/", plan_views.plan_trusted_adults, name="plan-trusted-adults"),
+    path(
+        "learning/plan/<slug:course>/starters/<slug:module>/<slug:lesson>/add/",
+        plan_views.add_starter,
+        name="plan-starter-add",
+    ),
+    path(
+        "learning/plan/<slug:course>/starters/<slug:module>/<slug:lesson>/remove/",
+        plan_views.remove_starter,
+        name="plan-starter-remove",
+    ),
     path("certificates/<str:code>/", views.verify_certificate, name="certificate-verify"),
     path("courses/<slug:course>/", views.course_detail, name="course-detail"),
     path("courses/<slug:course>/enrol/", views.enrol, name="enrol"),
