@@ -1,9 +1,15 @@
+import logging
+
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from accounts import throttling
 from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 def _without_autofocus(form: forms.Form) -> None:
@@ -12,7 +18,32 @@ def _without_autofocus(form: forms.Form) -> None:
         field.widget.attrs.pop("autofocus", None)
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class ThrottledLoginMixin:
+    """Five wrong passwords for one address, or many from one network, pause log-ins there for a while."""
+
+    def clean(self):
+        account = (self.cleaned_data.get("username") or "").strip().lower()
+        network = throttling.client_ip(self.request) if self.request else ""
+        waiting = max(
+            throttling.wait(throttling.LOGIN_PER_ACCOUNT, account),
+            throttling.wait(throttling.LOGIN_PER_NETWORK, network),
+        )
+        if waiting:
+            # Checked before the password, so during a cool-off even the right one gets this answer.
+            raise forms.ValidationError(throttling.try_again_message(waiting), code="throttled")
+        try:
+            cleaned_data = super().clean()
+        except forms.ValidationError as error:
+            if error.code == "invalid_login":
+                throttling.hit(throttling.LOGIN_PER_ACCOUNT, account)
+                throttling.hit(throttling.LOGIN_PER_NETWORK, network)
+            raise
+        if self.user_cache is not None:
+            throttling.clear(throttling.LOGIN_PER_ACCOUNT, account)
+        return cleaned_data
+
+
+class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label=_("Email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
@@ -23,10 +54,34 @@ class LoginForm(auth_forms.AuthenticationForm):
         _without_autofocus(self)
 
 
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    """The admin's log-in page, throttled like the site's."""
+
+
 class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _without_autofocus(self)
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        # Counted for every address alike, so the answer says nothing about who has an account.
+        address = email.strip().lower()
+        waiting = throttling.wait(throttling.RESET_PER_EMAIL, address)
+        if waiting:
+            raise forms.ValidationError(throttling.try_again_message(waiting), code="throttled")
+        throttling.hit(throttling.RESET_PER_EMAIL, address)
+        return email
+
+    def save(self, *args, request=None, **kwargs):
+        # Django's view passes the request only here. The page that follows says the same whether or not
+        # an email went, so sending nothing stops one network flooding inboxes and tells it nothing.
+        network = throttling.client_ip(request) if request is not None else ""
+        if throttling.wait(throttling.RESET_PER_NETWORK, network):
+            logger.warning("Password reset email not sent: too many requests from one network.")
+            return
+        throttling.hit(throttling.RESET_PER_NETWORK, network)
+        super().save(*args, request=request, **kwargs)
 
 
 class SetPasswordForm(auth_forms.SetPasswordForm):
@@ -106,8 +161,14 @@ class PasswordCheckForm(forms.Form):
         self.user = user
 
     def clean_password(self):
+        # Counted with failed log-ins: someone at an unlocked phone gets no more guesses than at the log-in page.
+        account = self.user.email.lower()
+        waiting = throttling.wait(throttling.LOGIN_PER_ACCOUNT, account)
+        if waiting:
+            raise forms.ValidationError(throttling.try_again_message(waiting), code="throttled")
         password = self.cleaned_data["password"]
         if not self.user.check_password(password):
+            throttling.hit(throttling.LOGIN_PER_ACCOUNT, account)
             raise forms.ValidationError(_("That is not your current password."))
         return password
 

@@ -8,6 +8,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from accounts.emails import send_templated_email
 from accounts.models import User
@@ -25,10 +26,14 @@ def email_token(user: User, email: str) -> str:
     return signing.dumps({"u": user.pk, "from": user.email, "to": email}, salt=_VERIFY_SALT)
 
 
-def send_verification(*, request, user: User, email: str | None = None) -> None:
-    """Email a confirmation link to `email` (the user's own address unless changing it)."""
+def send_verification(*, request, user: User, email: str | None = None, then: str = "") -> None:
+    """Email a confirmation link to `email` (the user's own address unless changing it).
+
+    `then` is a path on this site to carry on at once the address is confirmed (joining a school).
+    """
     email = email or user.email
-    link = _absolute(request, reverse("accounts:verify-email", kwargs={"token": email_token(user, email)}))
+    path = reverse("accounts:verify-email", kwargs={"token": email_token(user, email)})
+    link = _absolute(request, f"{path}?{urlencode({'next': then})}" if then else path)
     send_templated_email(
         to=email,
         template="accounts/email/verify",
@@ -37,7 +42,7 @@ def send_verification(*, request, user: User, email: str | None = None) -> None:
 
 
 @transaction.atomic
-def register(*, request, email: str, display_name: str, password: str) -> User | None:
+def register(*, request, email: str, display_name: str, password: str, then: str = "") -> User | None:
     """Create an account and send its confirmation link, or, if the address has an account, tell its owner.
 
     Returns the new user, or None when the address was taken: the caller answers both the same way,
@@ -52,7 +57,7 @@ def register(*, request, email: str, display_name: str, password: str) -> User |
     except IntegrityError:  # the same address, registered a moment ago
         _tell_owner_of_signup_attempt(request, email)
         return None
-    send_verification(request=request, user=user)
+    send_verification(request=request, user=user, then=then)
     return user
 
 

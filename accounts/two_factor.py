@@ -10,7 +10,6 @@ import io
 import secrets
 import struct
 import time
-from functools import wraps
 from urllib.parse import quote, urlencode
 
 import segno
@@ -52,7 +51,7 @@ def current_step(now: float | None = None) -> int:
 def verify_code(device: TwoFactorDevice, code: str, *, now: float | None = None) -> bool:
     """Accept a code from this step or the one either side (clock drift), never the same step twice."""
     code = "".join(code.split())
-    if len(code) != DIGITS or not code.isdigit():
+    if len(code) != DIGITS or not (code.isascii() and code.isdigit()):
         return False
     step = current_step(now)
     for candidate in (step - 1, step, step + 1):
@@ -134,23 +133,12 @@ def is_verified(request) -> bool:
 
 
 def must_use_two_factor(user) -> bool:
-    """Staff always; school coordinators too (the schools app checks that with its own decorator)."""
+    """Staff, before the admin. School coordinators too, before their school's pages: the schools
+    app checks that itself (`schools.views.coordinator_view`), as `accounts` knows nothing of schools."""
     return user.is_authenticated and user.is_staff and settings.TWO_FACTOR_REQUIRED_FOR_STAFF
 
 
-def second_step_redirect(request):
+def second_step_redirect(request, next_path: str | None = None):
     """Send someone who has not passed two-factor to set it up, or to enter a code, then back here."""
     target = "accounts:two-factor-verify" if is_enabled(request.user) else "accounts:two-factor-setup"
-    return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
-
-
-def required(view):
-    """For views only people who passed two-factor may use (school dashboards)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.user.is_authenticated and not is_verified(request):
-            return second_step_redirect(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper
+    return redirect(f"{reverse(target)}?{urlencode({'next': next_path or request.get_full_path()})}")

@@ -8,14 +8,16 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import services, two_factor
+from accounts import services, throttling, two_factor
 from accounts.forms import ChangeEmailForm, DeleteAccountForm, LoginForm, ProfileForm, TwoFactorCodeForm
 from accounts.models import User
+from accounts.redirects import local_path, next_param
 
 
 @require_safe
@@ -55,9 +57,10 @@ def change_email(request):
 @require_POST
 @login_required
 def resend_verification(request):
-    services.send_verification(request=request, user=request.user)
+    then = next_param(request)
+    services.send_verification(request=request, user=request.user, then=then)
     messages.success(request, _("We have sent a new link to %(email)s.") % {"email": request.user.email})
-    return redirect("accounts:profile")
+    return redirect(then or "accounts:profile")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -68,7 +71,10 @@ def verify_email(request, token):
         if user is None:
             return render(request, "accounts/verify_email.html", {"failed": True}, status=400)
         messages.success(request, _("Thank you: %(email)s is confirmed.") % {"email": user.email})
-        return redirect("accounts:profile" if request.user.is_authenticated else "login")
+        then = next_param(request)
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}?{urlencode({'next': then})}" if then else "login")
+        return redirect(then or "accounts:profile")
     return render(request, "accounts/verify_email.html", {"failed": False})
 
 
@@ -138,16 +144,19 @@ def two_factor_verify(request):
             messages.info(request, _("Please log in again."))
             return redirect("login")
     form = TwoFactorCodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    account = str(user.pk)
+    waiting = throttling.wait(throttling.SECOND_FACTOR_PER_ACCOUNT, account) if request.method == "POST" else 0
+    if waiting:
+        form.add_error(None, throttling.try_again_message(waiting))
+    elif request.method == "POST" and form.is_valid():
         if two_factor.check_second_factor(user, form.cleaned_data["code"]):
+            throttling.clear(throttling.SECOND_FACTOR_PER_ACCOUNT, account)
             if not request.user.is_authenticated:
                 request.session.pop(two_factor.PENDING_KEY, None)
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             two_factor.mark_verified(request)
-            safe = next_url and url_has_allowed_host_and_scheme(
-                next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-            )
-            return redirect(next_url if safe else settings.LOGIN_REDIRECT_URL)
+            return redirect(local_path(request, next_url, settings.LOGIN_REDIRECT_URL))
+        throttling.hit(throttling.SECOND_FACTOR_PER_ACCOUNT, account)
         form.add_error("code", _("That code did not work. Check the time on your phone, or use a recovery code."))
     return render(request, "accounts/two_factor_verify.html", {"form": form, "next": next_url or ""})
 
@@ -167,19 +176,12 @@ def two_factor_setup(request):
             return render(
                 request,
                 "accounts/two_factor_codes.html",
-                {"codes": codes, "next": _safe_next_param(request)},
+                {"codes": codes, "next": next_param(request)},
             )
         form.add_error("code", _("That code did not work. Check the time on your phone and try the newest code."))
     uri = two_factor.provisioning_uri(request.user, device.secret)
     return render(
         request,
         "accounts/two_factor_setup.html",
-        {"form": form, "qr": two_factor.qr_svg(uri), "secret": device.secret, "next": _safe_next_param(request)},
+        {"form": form, "qr": two_factor.qr_svg(uri), "secret": device.secret, "next": next_param(request)},
     )
-
-
-def _safe_next_param(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return ""

@@ -1,6 +1,7 @@
 """Small readers of environment variables that fail loudly, naming the variable."""
 
 import os
+import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,18 @@ def env_int(name: str, default: int) -> int:
 def env_list(name: str, default: str | None = None) -> list[str]:
     """A comma-separated list variable, blanks dropped."""
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_header(name: str) -> str:
+    """The request.META key of a header named in a variable (X-Forwarded-For or HTTP_X_FORWARDED_FOR); "" if unset."""
+    value = env_str(name, "").strip()
+    if not value:
+        return ""
+    meta = value.upper().replace("-", "_")
+    meta = meta if meta.startswith("HTTP_") else f"HTTP_{meta}"
+    if not re.fullmatch(r"HTTP_[A-Z0-9_]+", meta):
+        raise ImproperlyConfigured(f"{name} must be a header name such as X-Forwarded-For, not {value!r}.")
+    return meta
 
 
 _SQLITE_OPTIONS = {

@@ -4,13 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services as account_services
+from accounts import throttling
 from accounts.forms import SignupForm
-from courses import progress, quizzes
+from accounts.redirects import next_param
+from courses import plans, progress, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
 from courses.models import Answer, Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
 
@@ -31,13 +32,6 @@ def _learner_progress(request, course: Course) -> progress.CourseProgress:
 def _draft_preview(*items) -> bool:
     """Staff looking at something parents cannot see yet."""
     return any(item.status != Status.PUBLISHED for item in items)
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return fallback
 
 
 @require_safe
@@ -146,6 +140,7 @@ def lesson_detail(request, course, module, lesson):
             "module_number": module_number,
             "module_total": module_total,
             "draft_preview": _draft_preview(lesson.module.course, lesson.module, lesson),
+            "plan_starters": plans.picked_starter_texts(request.user, lesson),
         },
     )
 
@@ -300,14 +295,15 @@ def signup(request):
     by email instead), so the form never reveals who uses the site.
     """
     if request.user.is_authenticated:
-        return redirect(_safe_next(request, reverse("courses:learning")))
+        return redirect(next_param(request, reverse("courses:learning")))
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and throttling.allow_signup(request, form):
         user = account_services.register(
             request=request,
             email=form.cleaned_data["email"],
             display_name=form.cleaned_data["display_name"],
             password=form.cleaned_data["password"],
+            then=next_param(request),
         )
         course = _first_course()
         if user is not None:
@@ -316,5 +312,5 @@ def signup(request):
                 progress.enrol(user=user, course=course)
                 progress.adopt_guest_progress(user=user, session=request.session)
         messages.success(request, _("Check your email: we have sent you a link to confirm your address."))
-        return redirect(_safe_next(request, course.get_absolute_url() if course else reverse("courses:home")))
-    return render(request, "courses/signup.html", {"form": form, "next": _safe_next(request, "")})
+        return redirect(next_param(request, course.get_absolute_url() if course else reverse("courses:home")))
+    return render(request, "courses/signup.html", {"form": form, "next": next_param(request, "")})

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -6,3 +7,11 @@ from django.core.management import call_command
 def _collected_static_files():
     """Pages link hashed static names, which need the manifest that collectstatic writes."""
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttling counts live in the cache: each test starts with none, whatever ran before it."""
+    cache.clear()
+    yield
+    cache.clear()

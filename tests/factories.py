@@ -5,6 +5,7 @@ from itertools import count
 
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts import two_factor
 from accounts.models import User
@@ -14,9 +15,11 @@ _numbers = count(1)
 PASSWORD = "a long and memorable passphrase"
 
 
-def make_user(*, email: str | None = None, display_name: str = "Aroha", **extra) -> User:
-    """A parent's account with the test password."""
+def make_user(*, email: str | None = None, display_name: str = "Aroha", verified: bool = False, **extra) -> User:
+    """A parent's account with the test password; `verified` if they have confirmed their email address."""
     email = email or f"parent{next(_numbers)}@example.nz"
+    if verified:
+        extra.setdefault("email_verified_at", timezone.now())
     return User.objects.create_user(email=email, password=PASSWORD, display_name=display_name, **extra)
 
 
@@ -94,9 +97,32 @@ def make_author(*, email: str | None = None) -> User:
     return user
 
 
-def log_in_staff(client, user: User) -> None:
-    """Log a staff member in as if they had passed two-factor sign-in, as the admin requires."""
+def log_in_two_factor(client, user: User) -> None:
+    """Log someone in as if they had passed two-step sign-in, as the admin and school pages require."""
     client.force_login(user)
     session = client.session
     session[two_factor.SESSION_KEY] = True
     session.save()
+
+
+def make_school(
+    *,
+    name: str | None = None,
+    slug: str | None = None,
+    course=None,
+    coordinators=(),
+    families=(),
+    cohorts=(),
+):
+    """A school with the given coordinators, families and cohort names (its course: `course` or the first)."""
+    from schools.models import Cohort, Membership, School
+
+    number = next(_numbers)
+    school = School.objects.create(name=name or f"School {number}", slug=slug or f"school-{number}", course=course)
+    for user in coordinators:
+        Membership.objects.create(school=school, user=user, role="coordinator")
+    for cohort_name in cohorts:
+        Cohort.objects.create(school=school, name=cohort_name)
+    for user in families:
+        Membership.objects.create(school=school, user=user, role="family")
+    return school

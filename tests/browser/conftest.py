@@ -11,8 +11,10 @@ from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
+
+from accounts import two_factor
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM is safe to use here all the same.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -85,6 +87,8 @@ class Visit:
 
     def assert_accessible(self):
         """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+        # After a click, the new page can be in the DOM before its stylesheet has loaded: judge it styled.
+        self.page.wait_for_load_state("load")
         self.page.evaluate(AXE_SCRIPT)
         options = json.dumps({"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]})
         results = self.page.evaluate(f"axe.run(document, {options})")
@@ -136,3 +140,16 @@ def visit_factory(browser, live_server):
 def visit(request, visit_factory):
     """A tab at each of the phone and desktop sizes."""
     return visit_factory(request.param)
+
+
+def turn_on_two_step(visit: Visit) -> None:
+    """On the "Turn on two-step sign-in" page: scan (read the secret), enter a code, save the codes, go on."""
+    page = visit.page
+    expect(page.get_by_role("heading", name="Turn on two-step sign-in")).to_be_visible()
+    visit.assert_accessible()
+    secret = page.locator("code.secret").inner_text()
+    page.get_by_label("Code from your authenticator app").fill(two_factor.code_at(secret, two_factor.current_step()))
+    page.get_by_role("button", name="Turn it on").click()
+    expect(page.get_by_role("heading", name="Two-step sign-in is on")).to_be_visible()
+    visit.assert_accessible()
+    page.get_by_role("link", name="I have saved my codes").click()

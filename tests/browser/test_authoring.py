@@ -3,9 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts import two_factor
 from courses.models import Module, Status
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, turn_on_two_step
 from tests.factories import PASSWORD, make_author, make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -22,16 +21,7 @@ def log_in_to_admin(visit, email):
     visit.page.get_by_label("Email address").fill(email)
     visit.page.get_by_label("Password").fill(PASSWORD)
     visit.page.get_by_role("button", name="Log in").click()
-    expect(visit.page.get_by_role("heading", name="Turn on two-step sign-in")).to_be_visible()
-    visit.assert_accessible()
-    secret = visit.page.locator("code.secret").inner_text()
-    visit.page.get_by_label("Code from your authenticator app").fill(
-        two_factor.code_at(secret, two_factor.current_step())
-    )
-    visit.page.get_by_role("button", name="Turn it on").click()
-    expect(visit.page.get_by_role("heading", name="Two-step sign-in is on")).to_be_visible()
-    visit.assert_accessible()
-    visit.page.get_by_role("link", name="I have saved my codes").click()
+    turn_on_two_step(visit)
     visit.page.wait_for_url("**/admin/")
 
 

@@ -1,0 +1,32 @@
+"""Our own `check --deploy` rules, on top of Django's."""
+
+from django.conf import settings
+from django.core.checks import Error, Tags, register
+
+CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+UNSAFE_SCRIPT_SOURCES = {"'unsafe-inline'", "'unsafe-eval'"}
+
+
+@register(Tags.security, deploy=True)
+def check_content_security_policy(app_configs, **kwargs):
+    """A Content-Security-Policy is enforced (not only reported), and its scripts allow no inline code."""
+    policy = settings.SECURE_CSP
+    if CSP_MIDDLEWARE not in settings.MIDDLEWARE or not policy:
+        return [
+            Error(
+                "No Content-Security-Policy is enforced.",
+                hint=f"Add {CSP_MIDDLEWARE!r} to MIDDLEWARE and set SECURE_CSP (a report-only policy is not enough).",
+                id="site_config.E001",
+            )
+        ]
+    scripts = policy.get("script-src", policy.get("default-src", []))
+    scripts = [scripts] if isinstance(scripts, str) else scripts
+    if UNSAFE_SCRIPT_SOURCES.intersection(scripts):
+        return [
+            Error(
+                "The Content-Security-Policy lets scripts run inline or from strings.",
+                hint="Remove 'unsafe-inline' and 'unsafe-eval' from script-src; move the script to a static file.",
+                id="site_config.E002",
+            )
+        ]
+    return []

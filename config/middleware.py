@@ -1,0 +1,59 @@
+"""Headers Django's settings do not cover, and a calm page when the database is down."""
+
+from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
+
+from config.views import DATABASE_ERRORS, database_unavailable
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy and Cross-Origin-Resource-Policy everywhere; no-store on a logged-in user's pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", CROSS_ORIGIN_RESOURCE_POLICY)
+        # Static files never pass the authentication middleware, so they have no user and stay cacheable.
+        # A 5xx is left alone: its user may be unknowable (the database may be what failed).
+        user = getattr(request, "user", None)
+        if response.status_code < 500 and user is not None and user.is_authenticated:
+            # A shared or borrowed computer must not show a parent's pages from its cache after log-out.
+            patch_cache_control(response, no_store=True)
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            return database_unavailable(exception)
+        return None
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the path or query string is never a real request: answer 400 before any view.
+
+    PostgreSQL refuses NUL in text, so such a value reaching a query would otherwise be a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return HttpResponseBadRequest("Bad request", content_type="text/plain")
+        return self.get_response(request)
