@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from tests.factories import PASSWORD, log_in_staff, make_staff, make_user
+from tests.factories import PASSWORD, log_in_two_factor, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +39,14 @@ def test_short_name_falls_back_to_the_address():
 
 def test_admin_lists_and_searches_users(client):
     make_user(email="findme@example.nz")
-    log_in_staff(client, make_staff())
+    log_in_two_factor(client, make_staff())
     response = client.get("/admin/accounts/user/", {"q": "findme"})
     assert response.status_code == 200
     assert "findme@example.nz" in response.content.decode()
 
 
 def test_admin_adds_a_user_with_email_and_password(client):
-    log_in_staff(client, make_staff())
+    log_in_two_factor(client, make_staff())
     response = client.post(
         "/admin/accounts/user/add/",
         {

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from courses.models import Answer, Lesson, Module, QuizAttempt, Status
 from courses.statistics import quiz_statistics
-from tests.factories import log_in_staff, make_author, make_course, make_module, make_staff, make_user
+from tests.factories import log_in_two_factor, make_author, make_course, make_module, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def author():
 
 @pytest.fixture
 def author_client(client, author):
-    log_in_staff(client, author)
+    log_in_two_factor(client, author)
     return client
 
 
@@ -174,7 +174,7 @@ def test_statistics_page_query_count_is_flat(client, django_assert_max_num_queri
     quiz = make_course(modules=1, questions=3).modules.get().quiz
     for n in range(attempts):
         _answer(quiz, "question-1", ["Wrong"], n)
-    log_in_staff(client, make_staff())
+    log_in_two_factor(client, make_staff())
     with django_assert_max_num_queries(8):
         response = client.get(f"/admin/courses/quiz/{quiz.pk}/statistics/")
     assert response.status_code == 200

@@ -9,14 +9,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from courses.content_files import course_zip_bytes
 from courses.models import Course, Lesson
 from tests.courses.content_helpers import BUNDLED, import_folder
-from tests.factories import log_in_staff, make_author, make_user
+from tests.factories import log_in_two_factor, make_author, make_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def author_client(client):
-    log_in_staff(client, make_author())
+    log_in_two_factor(client, make_author())
     return client
 
 

@@ -362,10 +362,10 @@ class TestCachedOutline:
         assert client.get(course.get_absolute_url()).content.decode().count("Lesson 2") == 2
 
     def test_an_admin_edit_refreshes_the_outline(self, client, course):
-        from tests.factories import log_in_staff, make_staff
+        from tests.factories import log_in_two_factor, make_staff
 
         staff_client = type(client)()
-        log_in_staff(staff_client, make_staff())
+        log_in_two_factor(staff_client, make_staff())
         assert "Lesson 1" in client.get(course.get_absolute_url()).content.decode()
         module = course.modules.get(slug="module-1")
         lesson = module.lessons.get(slug="lesson-1")
