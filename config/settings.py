@@ -6,9 +6,10 @@ Every variable is listed in .env.example and in the README's configuration table
 import os
 from pathlib import Path
 
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str, sqlite_database
+from config.env import database_from_url, env_bool, env_header, env_int, env_list, env_str, sqlite_database
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -34,11 +35,16 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "schools",
+    "config.apps.SiteConfig",
 ]
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
+    "config.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before WhiteNoise, so static files get the same headers (but never the logged-in no-store).
+    "config.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -47,6 +53,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,9 +104,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Apps that hold a person's data: each gives export_user_data(user), erase_user_data(user) and may give
 # purge_expired(now=...) for the retention command. Listed here so accounts imports no other app.
-ACCOUNT_DATA_PROVIDERS = ["courses.account_data"]
+ACCOUNT_DATA_PROVIDERS = ["courses.account_data", "schools.account_data"]
 # Parent accounts whose email address is never confirmed are deleted after this many days.
 ACCOUNT_UNVERIFIED_RETENTION_DAYS = env_int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", 30)
+# School invitations nobody used are deleted this many days after they expired or were withdrawn.
+INVITATION_RETENTION_DAYS = env_int("INVITATION_RETENTION_DAYS", 30)
 # Staff must pass two-factor sign-in before the admin (coordinators before a school dashboard).
 TWO_FACTOR_REQUIRED_FOR_STAFF = True
 LOGIN_URL = "login"
@@ -147,10 +156,55 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Where "Quick exit" goes: a neutral, everyday site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.metservice.com/")
+# The site's address as families type it, for links in emails sent from cron (no request to read it from).
+SITE_URL = env_str("SITE_URL", "").rstrip("/")
 
+# Security headers and cookies (README, "Security"). Pages load our own files only: scripts as
+# <script src defer>, no inline script or style attribute anywhere, so the policy needs no exceptions.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+# Behind a proxy that ends TLS: the header it always sets to "https" (e.g. X-Forwarded-Proto). Only
+# ever name a header that proxy overwrites, or a client could claim a secure connection.
+_ssl_header = env_header("DJANGO_SECURE_PROXY_SSL_HEADER")
+SECURE_PROXY_SSL_HEADER = (_ssl_header, "https") if _ssl_header else None
+# The header in which that proxy appends the client's address (e.g. X-Forwarded-For); throttling
+# reads its right-most address. Unset: the connection's own address, and the header is ignored.
+TRUSTED_PROXY_HEADER = env_header("DJANGO_TRUSTED_PROXY_HEADER")
+if not DEBUG:
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers ask for /healthz over plain HTTP inside the network and take a redirect as a failure.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# HSTS preload is a promise to every browser that is slow to take back: a deliberate step, not a default.
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# Throttling counts (accounts/throttling.py) live in the cache. Several processes or machines must
+# share one, so production sets REDIS_URL; the default counts separately in each process.
+_redis_url = env_str("REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    if _redis_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("privacy/", account_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),
+    path("", include("schools.urls")),
     path("", include("courses.urls")),
 ]
+
+handler400 = "config.views.bad_request"
+handler500 = "config.views.server_error"

@@ -3,7 +3,8 @@
 import pytest
 
 from courses.models import Certificate
-from tests.factories import PASSWORD, make_course, make_user
+from schools.models import Membership
+from tests.factories import PASSWORD, make_course, make_school, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,6 +21,9 @@ def test_every_parent_page_is_accessible(visit):
     course = make_course(slug="safe", modules=2, lessons=2, questions=2)
     user = make_user(email="every@example.nz", display_name="Ana")
     Certificate.objects.create(user=user, course=course, code="ABCD-EFGH-JKMN", name="Ana")
+    joined = make_school(slug="joined", course=course, families=[user])
+    other = make_school(slug="other", course=course)
+    stop_token = Membership.objects.get(school=joined, user=user).reminder_token
     log_in(visit, user.email)
     pages = [
         "/learning/",
@@ -36,6 +40,16 @@ def test_every_parent_page_is_accessible(visit):
         "/accounts/email/verify/some-token/",
         "/privacy/",
         "/help/",
+        "/learning/plan/safe/",
+        "/learning/plan/safe/apps/",
+        "/learning/plan/safe/trusted-adults/",
+        "/accounts/two-factor/",
+        "/schools/",
+        "/schools/request/",
+        "/join/",
+        f"/join/{other.join_code}/",
+        f"/join/{joined.join_code}/",
+        f"/reminders/stop/{stop_token}/",
     ]
     for path in pages:
         visit.goto(path)
@@ -51,6 +65,10 @@ def test_every_visitor_page_is_accessible(visit):
         "/courses/safe/module-1/lesson-1/",
         "/privacy/",
         "/accounts/password_reset/",
+        "/",
+        "/help/",
+        "/accounts/login/",
+        "/join/",
     ]:
         visit.goto(path)
         assert visit.page.locator("h1").count() == 1, path

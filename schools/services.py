@@ -1,0 +1,378 @@
+"""Writes that touch several models: joining, invitations, leaving, reminders, asking for a school."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from accounts.emails import send_templated_email
+from courses import progress
+from schools.models import (
+    Assignment,
+    Cohort,
+    Invitation,
+    Membership,
+    RequestStatus,
+    Role,
+    School,
+    SchoolRequest,
+    default_expiry,
+    hash_token,
+    normalise_code,
+)
+
+MAX_ROWS = 2000
+
+
+def resolve_code(code: str) -> tuple[School, Cohort | None] | None:
+    """The school (and cohort) a join code belongs to, or None."""
+    code = normalise_code(code)
+    if not code:
+        return None
+    school = School.objects.filter(join_code=code).first()
+    if school:
+        return school, None
+    cohort = Cohort.objects.select_related("school").filter(join_code=code).first()
+    return (cohort.school, cohort) if cohort else None
+
+
+@transaction.atomic
+def must_confirm_email(user, invitation: Invitation | None = None) -> bool:
+    """A family joins a school from a confirmed address; an invitation sent to that address confirms it."""
+    if user.email_verified:
+        return False
+    return invitation is None or invitation.email.lower() != user.email.lower()
+
+
+class EmailNotConfirmed(Exception):
+    """The family must confirm their email address before a school can see their progress."""
+
+
+def join_school(*, user, school: School, cohort: Cohort | None = None) -> Membership:
+    """Make `user` a family of `school` (in `cohort` if given) and enrol them in its course; idempotent."""
+    if not user.email_verified:
+        raise EmailNotConfirmed
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(school=school, user=user, role=Role.FAMILY, cohort=cohort)
+    except IntegrityError:
+        membership = Membership.objects.get(school=school, user=user)
+        if cohort is not None and membership.role == Role.FAMILY and membership.cohort_id != cohort.pk:
+            membership.cohort = cohort
+            membership.save(update_fields=["cohort"])
+    course = school.the_course()
+    if course is not None:
+        progress.enrol(user=user, course=course)
+    return membership
+
+
+@transaction.atomic
+def leave_school(*, user, school: School) -> bool:
+    """Stop sharing progress with a school; True if the family was a member."""
+    deleted, _detail = Membership.objects.families().filter(school=school, user=user).delete()
+    return bool(deleted)
+
+
+# Invitations ------------------------------------------------------------------------------------
+
+
+class InvitationProblem(Exception):
+    """An invitation link that cannot be used; `reason` says why, for the page shown instead."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def find_invitation(token: str) -> Invitation:
+    """The usable invitation a link's token names, or InvitationProblem saying why not."""
+    code, sep, secret = token.partition("-")
+    if not sep or not secret:
+        raise InvitationProblem("unknown")
+    invitation = (
+        Invitation.objects.select_related("school", "cohort")
+        .filter(school__join_code=normalise_code(code), token_hash=hash_token(secret))
+        .first()
+    )
+    if invitation is None:
+        raise InvitationProblem("unknown")
+    if invitation.state != "pending":
+        raise InvitationProblem(invitation.state)
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, user, token: str) -> Membership:
+    """Use an invitation once: the family joins the school and cohort it names."""
+    invitation = find_invitation(token)
+    if must_confirm_email(user, invitation):
+        raise EmailNotConfirmed
+    if not user.email_verified:  # the link came to their own address: that confirms it
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+    # Claim it first, so two tabs accepting at once cannot both use it.
+    claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
+        accepted_at=timezone.now(), accepted_by=user
+    )
+    if not claimed:
+        raise InvitationProblem("accepted")
+    return join_school(user=user, school=invitation.school, cohort=invitation.cohort)
+
+
+@dataclass
+class InviteRow:
+    line: int
+    email: str
+    name: str = ""
+    cohort_name: str = ""
+    cohort: Cohort | None = None
+    problems: list[str] = field(default_factory=list)
+    duplicate: bool = False
+
+    def as_line(self) -> str:
+        return ", ".join(part for part in (self.email, self.name, self.cohort_name) if part) if self.email else ""
+
+
+@dataclass
+class InviteCheck:
+    valid: list[InviteRow] = field(default_factory=list)
+    invalid: list[InviteRow] = field(default_factory=list)
+    duplicates: list[InviteRow] = field(default_factory=list)
+
+    def as_text(self) -> str:
+        """The rows that will be sent, as lines to carry through the confirm step."""
+        return "\n".join(row.as_line() for row in self.valid)
+
+
+def _split_rows(text: str) -> list[list[str]]:
+    return [[cell.strip() for cell in cells] for cells in csv.reader(io.StringIO(text))]
+
+
+def read_upload(upload) -> str:
+    """The text of an uploaded CSV file, dropping a header row; ValueError if it is not text."""
+    raw = upload.read(1_000_000 + 1)
+    if len(raw) > 1_000_000:
+        raise ValueError(_("That file is too big: please keep it under 1 MB."))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(_("That file is not a CSV file we can read. Save it as “CSV UTF-8” and try again.")) from None
+    lines = text.splitlines()
+    if lines and lines[0].split(",")[0].strip().strip('"').lower() in {"email", "email address"}:
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def check_invitations(*, school: School, text: str) -> InviteCheck:
+    """Check every row (email, optional name, optional cohort) before anything is sent."""
+    check = InviteCheck()
+    cohorts = {cohort.name.casefold(): cohort for cohort in school.cohorts.all()}
+    members = {email.casefold() for email in school.memberships.values_list("user__email", flat=True)}
+    pending = {email.casefold() for email in school.invitations.pending().values_list("email", flat=True)}
+    seen = set()
+    try:
+        rows = _split_rows(text.replace("\x00", ""))
+    except csv.Error:
+        rows = [[line] for line in text.splitlines()]
+    for number, cells in enumerate(rows, start=1):
+        if not any(cells):
+            continue
+        email, name, cohort_name = [*cells, "", "", ""][:3]
+        row = InviteRow(line=number, email=email, name=name[:200], cohort_name=cohort_name)
+        if len(check.valid) + len(check.invalid) + len(check.duplicates) >= MAX_ROWS:
+            row.problems.append(_("Too many rows: send at most %(n)s at a time.") % {"n": MAX_ROWS})
+            check.invalid.append(row)
+            continue
+        if len(cells) > 3:
+            row.problems.append(_("Too many columns: use “email, name, cohort”."))
+        try:
+            validate_email(email)
+        except ValidationError:
+            row.problems.append(_("This is not an email address."))
+        if cohort_name:
+            row.cohort = cohorts.get(cohort_name.casefold())
+            if row.cohort is None:
+                row.problems.append(_("There is no cohort called “%(name)s”.") % {"name": cohort_name})
+        if row.problems:
+            check.invalid.append(row)
+            continue
+        key = email.casefold()
+        if key in seen:
+            row.problems.append(_("This address is already on the list."))
+        elif key in members:
+            row.problems.append(_("This family has already joined."))
+        elif key in pending:
+            row.problems.append(_("This family already has an invitation waiting."))
+        if row.problems:
+            row.duplicate = True
+            check.duplicates.append(row)
+            continue
+        seen.add(key)
+        check.valid.append(row)
+    return check
+
+
+def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
+    link = base_url + reverse("schools:invitation", kwargs={"token": token})
+    send_templated_email(
+        to=invitation.email,
+        template="schools/email/invitation",
+        context={"invitation": invitation, "school": invitation.school, "link": link},
+    )
+    invitation.sent_at = timezone.now()
+
+
+@transaction.atomic
+def send_invitations(*, school: School, text: str, base_url: str) -> list[Invitation]:
+    """Check the rows again and invite the valid ones; emails go once the transaction commits."""
+    check = check_invitations(school=school, text=text)
+    created = []
+    for row in check.valid:
+        invitation = Invitation(school=school, email=row.email, name=row.name, cohort=row.cohort)
+        token = invitation.new_token()
+        _send_invitation(invitation, token, base_url)
+        invitation.save()
+        created.append(invitation)
+    return created
+
+
+@transaction.atomic
+def resend_invitation(*, invitation: Invitation, base_url: str) -> None:
+    """A fresh link (the old one stops working) and another 14 days, even after a revoke."""
+    token = invitation.new_token()
+    invitation.expires_at = default_expiry()
+    invitation.revoked_at = None
+    _send_invitation(invitation, token, base_url)
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "revoked_at"])
+
+
+def revoke_invitation(*, invitation: Invitation) -> None:
+    """Stop an invitation's link working; an accepted one stays accepted."""
+    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# Reminders --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def send_reminders(*, school: School, memberships, base_url: str) -> int:
+    """Remind these families, skipping any reminded in the last 7 days or who asked to stop; returns how many."""
+    now = timezone.now()
+    sent = 0
+    ids = [membership.pk for membership in memberships]
+    locked = Membership.objects.select_for_update().filter(pk__in=ids, school=school).select_related("user")
+    for membership in locked:
+        if membership.role != Role.FAMILY or not membership.may_be_reminded(now):
+            continue
+        stop = base_url + reverse("schools:stop-reminders", kwargs={"token": membership.reminder_token})
+        course = school.the_course()
+        send_templated_email(
+            to=membership.user.email,
+            template="schools/email/reminder",
+            context={
+                "school": school,
+                "membership": membership,
+                "stop_link": stop,
+                "course_link": base_url + course.get_absolute_url() if course else base_url + "/",
+            },
+        )
+        membership.last_reminded_at = now
+        membership.save(update_fields=["last_reminded_at"])
+        sent += 1
+    return sent
+
+
+def stop_reminders(*, token: str) -> Membership | None:
+    """Follow a "stop reminders" link: that school sends this family no more reminders."""
+    membership = Membership.objects.select_related("school").filter(reminder_token=token).first()
+    if membership and not membership.reminders_stopped:
+        membership.reminders_stopped = True
+        membership.save(update_fields=["reminders_stopped"])
+    return membership
+
+
+@transaction.atomic
+def save_cohort(*, school: School, name: str, due) -> Cohort:
+    """Create the cohort (or find it by name) and set or clear the date its families should finish by."""
+    cohort = school.cohorts.filter(name__iexact=name).first() or Cohort.objects.create(school=school, name=name)
+    course = school.the_course()
+    if course is not None:
+        if due:
+            Assignment.objects.update_or_create(cohort=cohort, course=course, defaults={"due": due})
+        else:
+            Assignment.objects.filter(cohort=cohort, course=course).delete()
+    return cohort
+
+
+# Asking for a school ------------------------------------------------------------------------------
+
+
+def waiting_request(user) -> SchoolRequest | None:
+    return SchoolRequest.objects.filter(requested_by=user, status=RequestStatus.WAITING).first()
+
+
+def request_school(*, user, school_name: str, town: str, role: str, message: str = "") -> SchoolRequest:
+    """A teacher asks for their school's page; if they already have a request waiting, that one stands."""
+    try:
+        with transaction.atomic():
+            return SchoolRequest.objects.create(
+                requested_by=user, school_name=school_name, town=town, role=role, message=message
+            )
+    except IntegrityError:
+        return waiting_request(user)
+
+
+# Paths under /schools/ that are not schools.
+RESERVED_SLUGS = {"request"}
+
+
+def _unique_slug(name: str) -> str:
+    base = slugify(name)[:40].strip("-") or "school"
+    taken = set(School.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | RESERVED_SLUGS
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def approve_request(*, school_request: SchoolRequest, base_url: str) -> School | None:
+    """Make the school, with the teacher who asked as its coordinator, and tell them. None if already decided."""
+    locked = SchoolRequest.objects.select_for_update().select_related("requested_by").get(pk=school_request.pk)
+    if locked.status != RequestStatus.WAITING:
+        return None
+    school = School.objects.create(name=locked.school_name, slug=_unique_slug(locked.school_name))
+    Membership.objects.update_or_create(
+        school=school, user=locked.requested_by, defaults={"role": Role.COORDINATOR, "cohort": None}
+    )
+    locked.status, locked.decided_at, locked.school = RequestStatus.APPROVED, timezone.now(), school
+    locked.save(update_fields=["status", "decided_at", "school"])
+    send_templated_email(
+        to=locked.requested_by.email,
+        template="schools/email/request_approved",
+        context={"request": locked, "school": school, "link": base_url + school.get_absolute_url()},
+    )
+    return school
+
+
+@transaction.atomic
+def decline_request(*, school_request: SchoolRequest) -> bool:
+    """Say no kindly; False if the request was already decided."""
+    declined = SchoolRequest.objects.filter(pk=school_request.pk, status=RequestStatus.WAITING).update(
+        status=RequestStatus.DECLINED, decided_at=timezone.now()
+    )
+    if declined:
+        school_request.refresh_from_db()
+        send_templated_email(
+            to=school_request.requested_by.email,
+            template="schools/email/request_declined",
+            context={"request": school_request},
+        )
+    return bool(declined)
