@@ -1,4 +1,5 @@
-"""Generated data for `make bench`: thousands of families with realistic progress, and a logged-in parent.
+"""Generated data for `make bench`: 20 schools, thousands of families in one with realistic progress,
+a logged-in parent and a logged-in coordinator (past two-step sign-in).
 
 Run with the site's settings: `python -m bench.generate_data OUT_DIR`. Writes OUT_DIR/bench.json with
 the session cookie and the quiz form bodies that the load scripts use.
@@ -20,9 +21,11 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
 
+    from accounts import two_factor
     from accounts.models import User
     from courses import quizzes
     from courses.models import Answer, Course, Enrollment, LessonCompletion, QuizAttempt
+    from schools.models import Cohort, Membership, Role, School
 
     rng = random.Random(2027)
     course = Course.objects.get(slug="keeping-children-safe-online")
@@ -58,6 +61,22 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     ]
     Answer.objects.bulk_create(answer_rows, batch_size=5000)
 
+    # 20 schools; the first has every generated family, in four cohorts, and a coordinator.
+    School.objects.filter(slug__startswith="bench-school-").delete()
+    schools = School.objects.bulk_create(
+        [School(name=f"Bench School {n}", slug=f"bench-school-{n}", course=course) for n in range(1, 21)]
+    )
+    big = schools[0]
+    cohorts = Cohort.objects.bulk_create([Cohort(school=big, name=f"Year {year} 2027") for year in (5, 6, 7, 8)])
+    Membership.objects.bulk_create(
+        [Membership(school=big, user=user, role=Role.FAMILY, cohort=cohorts[n % 4]) for n, user in enumerate(users)],
+        batch_size=5000,
+    )
+    coordinator = User.objects.filter(email="office@bench.example.nz").first() or User.objects.create_user(
+        email="office@bench.example.nz", password="bench passphrase for the office", display_name="Office"
+    )
+    Membership.objects.create(school=big, user=coordinator, role=Role.COORDINATOR)
+
     # One parent whose pages the load test visits, part-way through the course.
     parent = User.objects.filter(email="parent@bench.example.nz").first() or User.objects.create_user(
         email="parent@bench.example.nz", password="bench passphrase for the parent", display_name="Bench"
@@ -65,11 +84,18 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     Enrollment.objects.get_or_create(user=parent, course=course)
     for lesson in modules[0].lessons.all():
         LessonCompletion.objects.get_or_create(user=parent, lesson=lesson)
-    session = SessionStore()
-    session[SESSION_KEY] = str(parent.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = parent.get_session_auth_hash()
-    session.create()
+
+    def logged_in(user, **extra) -> str:
+        session = SessionStore()
+        session[SESSION_KEY] = str(user.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        session.update(extra)
+        session.create()
+        return session.session_key
+
+    parent_session = logged_in(parent)
+    coordinator_session = logged_in(coordinator, **{two_factor.SESSION_KEY: True})
 
     # Quiz submissions, each with its own one-time token, as a parent's browser would post them.
     quiz = modules[1].quiz
@@ -84,7 +110,10 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "quiz_bodies.txt").write_text("\n".join(bodies) + "\n")
     info = {
-        "session": session.session_key,
+        "session": parent_session,
+        "coordinator_session": coordinator_session,
+        "dashboard_url": big.get_absolute_url(),
+        "export_url": f"{big.get_absolute_url()}export.csv",
         "csrf": csrf,
         "families": families,
         "quiz_url": f"/courses/{course.slug}/{modules[1].slug}/quiz/",

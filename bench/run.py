@@ -118,7 +118,7 @@ def wrk(url: str, connections: int, *, cookie: str = "", script: list[str] | Non
     else:
         command.append(url)
     output = subprocess.run(command, check=True, text=True, capture_output=True).stdout
-    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)$", output, re.M))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)\s*$", output, re.M))
     errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     errors += sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     return {
