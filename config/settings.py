@@ -205,6 +205,9 @@ CACHES = {
     if _redis_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
+# Sessions are read from Redis, and written through to the database so a Redis restart logs nobody
+# out. Only with a shared cache: a per-process one would keep a logged-out session alive elsewhere.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if _redis_url else "db")
 
 LOGGING = {
     "version": 1,

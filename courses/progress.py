@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from courses import signals
 from courses.models import Certificate, Course, Enrollment, Lesson, LessonCompletion, Module, QuizAttempt
 
 GUEST_LESSONS = "guest_completed_lessons"
@@ -142,14 +143,34 @@ STRUCTURE_CACHE_SECONDS = 10 * 60
 STRUCTURE_FORMAT = 1
 
 
+# The newest structures this process has read, by cache key. The key names the course's version, so
+# an entry is never stale: a changed course has a new key. Saves a round trip and unpickling per page.
+_recent_structures: dict[str, list[Module]] = {}
+RECENT_STRUCTURES = 16
+
+
 def course_modules(course: Course, user) -> list[Module]:
-    """The modules and lessons `user` sees; what parents see is cached until the course's content changes."""
+    """The modules and lessons `user` sees; what parents see is cached until the course's content changes.
+
+    The cached objects are shared by every request: read them, never change them per learner.
+    """
     if user.is_staff:
         return _with_links(list(visible_modules(course, user)), course)
     key = f"course-structure:{STRUCTURE_FORMAT}:{course.pk}:{course.cache_version}"
-    return cache.get_or_set(
-        key, lambda: _with_links(list(visible_modules(course, user)), course), STRUCTURE_CACHE_SECONDS
-    )
+    modules = _recent_structures.get(key)
+    if modules is None:
+        modules = cache.get_or_set(
+            key, lambda: _with_links(list(visible_modules(course, user)), course), STRUCTURE_CACHE_SECONDS
+        )
+        if len(_recent_structures) >= RECENT_STRUCTURES:
+            _recent_structures.clear()
+        _recent_structures[key] = modules
+    return modules
+
+
+def forget_cached_structures() -> None:
+    """Empty this process's copies (the shared cache is emptied with `cache.clear()`)."""
+    _recent_structures.clear()
 
 
 def _with_links(modules: list[Module], course: Course) -> list[Module]:
@@ -173,9 +194,10 @@ def course_progress(course: Course, *, user=None, guest_lessons=()) -> CoursePro
             )
         )
         passed = set(
-            QuizAttempt.objects.filter(user=user, quiz__module__course=course, passed=True).values_list(
-                "quiz__module_id", flat=True
-            )
+            QuizAttempt.objects.filter(user=user, quiz__module__course=course, passed=True)
+            .values_list("quiz__module_id", flat=True)
+            .distinct()
+            .order_by()
         )
     else:
         done, passed = set(guest_lessons), set()
@@ -238,6 +260,7 @@ def adopt_guest_progress(*, user, session) -> int:
     )
     for course in {lesson.module.course for lesson in lessons}:
         touch(user=user, course=course)
+    signals.progress_changed.send(sender=LessonCompletion, user=user)
     return len(lessons) - len(already)
 
 

@@ -2,15 +2,25 @@
 
 Completion only: the queries read lesson completions and whether a quiz was passed, never answers
 or scores, so nothing here can leak them.
+
+Working out 5,000 families' statuses takes a large part of a second, so each process keeps the
+result (a `Snapshot`) and reuses it until something it shows changes: `changed()` gives the school a
+new version in the shared cache whenever a family's progress, membership, cohort or name, or the
+school's due dates change (schools/signals.py), and a snapshot is only used for its own version,
+the course's content version and today's date. Dashboards are never stale.
 """
 
 import csv
+import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,11 +169,12 @@ class Dashboard:
     modules: list[ModuleShape]
     rows: list[FamilyRow]
     totals: dict[str, int]
+    snapshot: "Snapshot"
 
 
-def family_rows(school: School, memberships=None) -> tuple[list[ModuleShape], list[FamilyRow]]:
+def family_rows(school: School, memberships=None, course=None) -> tuple[list[ModuleShape], list[FamilyRow]]:
     """Every family of the school (or of `memberships`) with its statuses, in five queries."""
-    course = school.the_course()
+    course = course or school.the_course()
     shapes = module_shapes(course)
     memberships = memberships if memberships is not None else school.memberships.families()
     values = list(_family_values(memberships))
@@ -172,19 +183,13 @@ def family_rows(school: School, memberships=None) -> tuple[list[ModuleShape], li
 
 def dashboard(school: School, *, cohort: int | None = None, status: str = "", search: str = "", sort: str = "name"):
     """Totals over the whole school and the rows matching the filters, sorted."""
-    shapes, rows = family_rows(school)
-    totals = {
-        "families": len(rows),
-        DONE: sum(1 for row in rows if row.status == DONE),
-        IN_PROGRESS: sum(1 for row in rows if row.status == IN_PROGRESS),
-        NOT_STARTED: sum(1 for row in rows if row.status == NOT_STARTED),
-        OVERDUE: sum(1 for row in rows if row.overdue),
-    }
-    return Dashboard(school, shapes, filter_rows(rows, cohort=cohort, status=status, search=search, sort=sort), totals)
+    taken = snapshot(school)
+    rows = filter_rows(taken.ordered(sort), cohort=cohort, status=status, search=search)
+    return Dashboard(school, taken.shapes, rows, taken.totals, taken)
 
 
-def filter_rows(rows: list[FamilyRow], *, cohort=None, status="", search="", sort="name") -> list[FamilyRow]:
-    """The rows a coordinator asked for, in the order they asked for."""
+def filter_rows(rows: list[FamilyRow], *, cohort=None, status="", search="", sort=None) -> list[FamilyRow]:
+    """The rows a coordinator asked for, in the order they asked for (or as given, without `sort`)."""
     needle = search.strip().casefold()
     picked = [
         row
@@ -193,9 +198,106 @@ def filter_rows(rows: list[FamilyRow], *, cohort=None, status="", search="", sor
         and (not status or (row.overdue if status == OVERDUE else row.status == status))
         and (not needle or needle in row.name.casefold() or needle in row.email.casefold())
     ]
-    descending = sort.startswith("-")
+    return picked if sort is None else _sorted(picked, sort)
+
+
+def _sorted(rows: list[FamilyRow], sort: str) -> list[FamilyRow]:
     key = SORTS.get(sort.lstrip("-"), SORTS["name"])
-    return sorted(picked, key=key, reverse=descending)
+    return sorted(rows, key=key, reverse=sort.startswith("-"))
+
+
+# Snapshots ---------------------------------------------------------------------------------------
+
+SNAPSHOT_FORMAT = 1
+RECENT_SNAPSHOTS = 8
+_snapshots: dict[tuple, "Snapshot"] = {}
+
+
+@dataclass
+class Snapshot:
+    """Every family of a school with its statuses and the totals, as of one version of the school."""
+
+    shapes: list[ModuleShape]
+    rows: list[FamilyRow]
+    totals: dict[str, int]
+    orders: dict[str, list[FamilyRow]] = field(default_factory=dict)
+    rendered: dict[int, str] = field(default_factory=dict)
+
+    def row_html(self, row: FamilyRow) -> str:
+        """The family's table row, rendered once: it shows nothing that differs between requests."""
+        html = self.rendered.get(row.membership_id)
+        if html is None:
+            html = self.rendered[row.membership_id] = render_to_string("schools/includes/family_row.html", {"row": row})
+        return html
+
+    def ordered(self, sort: str) -> list[FamilyRow]:
+        """The rows in a coordinator's chosen order, sorted once per snapshot."""
+        if sort not in self.orders:
+            self.orders[sort] = _sorted(self.rows, sort)
+        return self.orders[sort]
+
+
+def _version_key(school_id: int) -> str:
+    return f"school-dashboard-version:{school_id}"
+
+
+def _version(school_id: int) -> str:
+    """The school's current version; random, so a version lost from the cache is never reused."""
+    key = _version_key(school_id)
+    version = cache.get(key)
+    if version is None:
+        version = secrets.token_hex(8)
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key) or version
+    return version
+
+
+def changed(school_ids: Iterable[int]) -> None:
+    """What these schools' dashboards show has changed: new versions now, and again once it is committed.
+
+    The second change stops a dashboard read between the two from keeping a snapshot of the old data.
+    """
+    keys = [_version_key(pk) for pk in set(school_ids)]
+    if not keys:
+        return
+
+    def renew():
+        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
+def snapshot(school: School) -> Snapshot:
+    """The school's families and totals, reused while nothing they show has changed."""
+    course = school.the_course()
+    key = (
+        SNAPSHOT_FORMAT,
+        school.pk,
+        _version(school.pk),
+        course.cache_version if course else "",
+        timezone.localdate(),
+    )
+    taken = _snapshots.get(key)
+    if taken is None:
+        shapes, rows = family_rows(school, course=course)
+        totals = {
+            "families": len(rows),
+            DONE: sum(1 for row in rows if row.status == DONE),
+            IN_PROGRESS: sum(1 for row in rows if row.status == IN_PROGRESS),
+            NOT_STARTED: sum(1 for row in rows if row.status == NOT_STARTED),
+            OVERDUE: sum(1 for row in rows if row.overdue),
+        }
+        taken = Snapshot(shapes, rows, totals)
+        if len(_snapshots) >= RECENT_SNAPSHOTS:
+            _snapshots.clear()
+        _snapshots[key] = taken
+    return taken
+
+
+def forget_snapshots() -> None:
+    """Empty this process's snapshots (tests start each with none)."""
+    _snapshots.clear()
 
 
 # CSV export ------------------------------------------------------------------------------------
@@ -243,6 +345,5 @@ def export_lines(school: School, *, chunk: int = EXPORT_CHUNK) -> Iterator[str]:
 
 def families_not_finished(school: School) -> list[Membership]:
     """Families of the school who have not finished the course yet."""
-    _shapes, rows = family_rows(school)
-    ids = [row.membership_id for row in rows if row.status != DONE]
+    ids = [row.membership_id for row in snapshot(school).rows if row.status != DONE]
     return list(school.memberships.filter(pk__in=ids).select_related("user"))

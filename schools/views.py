@@ -184,7 +184,14 @@ def dashboard(request, school):
     return render(
         request,
         "schools/dashboard.html",
-        {"school": school, "board": board, "page": page, "form": form, "query": query.urlencode()},
+        {
+            "school": school,
+            "board": board,
+            "page": page,
+            "rows": [board.snapshot.row_html(row) for row in page.object_list],
+            "form": form,
+            "query": query.urlencode(),
+        },
     )
 
 

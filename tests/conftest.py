@@ -2,6 +2,9 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from courses import progress
+from schools import dashboard
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _collected_static_files():
@@ -13,5 +16,9 @@ def _collected_static_files():
 def _empty_cache():
     """Throttling counts live in the cache: each test starts with none, whatever ran before it."""
     cache.clear()
+    progress.forget_cached_structures()
+    dashboard.forget_snapshots()
     yield
     cache.clear()
+    progress.forget_cached_structures()
+    dashboard.forget_snapshots()

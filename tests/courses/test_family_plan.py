@@ -504,6 +504,11 @@ class TestStartersOnLessons:
         assert client.post(starter_url(course, "remove"), {"text": STARTERS[0]}).status_code == 302
         assert not PlanStarter.objects.exists()
 
+    def test_removing_text_with_a_nul_byte_changes_nothing_on_any_database(self, client, parent, course):
+        build_plan(parent, course)
+        assert client.post(starter_url(course, "remove"), {"text": "\x00"}).status_code == 302
+        assert PlanStarter.objects.filter(plan__user=parent).count() == 1
+
     def test_another_parents_starter_is_not_removed(self, client, parent, course):
         plans.pick_starter(user=make_user(), lesson=lesson(course), text=STARTERS[0])
         client.post(starter_url(course, "remove"), {"text": STARTERS[0]})

@@ -6,12 +6,13 @@ import io
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.test import Client
 
 from accounts.models import User
 from courses.models import Lesson, LessonCompletion, Quiz, QuizAttempt
 from schools import dashboard
 from schools.models import Assignment, Membership
-from tests.factories import log_in_two_factor, make_user
+from tests.factories import PASSWORD, log_in_two_factor, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +165,60 @@ def test_export_neutralises_names(coord_client, school):
     Membership.objects.create(school=school, user=make_user(display_name='=HYPERLINK("http://evil")'))
     body = b"".join(coord_client.get(f"/schools/{school.slug}/export.csv").streaming_content).decode()
     assert "'=HYPERLINK" in body
+
+
+class TestSnapshots:
+    """The dashboard reuses its work between views, and still shows every change at once."""
+
+    def view(self, client, school, **query):
+        return client.get(f"/schools/{school.slug}/", query).content.decode()
+
+    def test_a_second_view_reuses_the_work_of_the_first(
+        self, coord_client, school, course, families, django_assert_max_num_queries
+    ):
+        self.view(coord_client, school)
+        # The session, the user, the school, its course and its version: no statuses worked out again.
+        with django_assert_max_num_queries(6):
+            assert "Tama Done" in self.view(coord_client, school)
+
+    def test_progress_shows_at_once(self, client, coordinator, school, course, families):
+        log_in_two_factor(client, coordinator)
+        assert "Ari Idle" in self.view(client, school, status="not_started")
+        client.force_login(families["idle"])
+        lesson = Lesson.objects.filter(module__course=course).first()
+        client.post(f"/courses/{course.slug}/{lesson.module.slug}/{lesson.slug}/complete/")
+        log_in_two_factor(client, coordinator)
+        assert "Ari Idle" not in self.view(client, school, status="not_started")
+        assert "Ari Idle" in self.view(client, school, status="in_progress")
+
+    def test_a_guests_lessons_carried_into_the_account_show_at_once(
+        self, client, coordinator, school, course, families
+    ):
+        log_in_two_factor(client, coordinator)
+        assert "Ari Idle" in self.view(client, school, status="not_started")
+        client.logout()
+        lesson = Lesson.objects.filter(module__course=course, module__position=1).first()
+        client.post(f"/courses/{course.slug}/{lesson.module.slug}/{lesson.slug}/complete/")
+        client.post("/accounts/login/", {"username": "idle@example.nz", "password": PASSWORD})
+        client.get(course.get_absolute_url())  # the guest's lessons are carried into the account here
+        log_in_two_factor(client, coordinator)
+        assert "Ari Idle" in self.view(client, school, status="in_progress")
+
+    def test_names_families_leaving_and_due_dates_show_at_once(self, coord_client, school, course, families):
+        self.view(coord_client, school)
+        idle = families["idle"]
+        idle.display_name = "Ari Renamed"
+        idle.save()
+        assert "Ari Renamed" in self.view(coord_client, school)
+        Membership.objects.filter(user=families["started"]).delete()
+        assert "Mere Started" not in self.view(coord_client, school)
+        assignment = Assignment.objects.get()
+        assignment.due = datetime.date(2999, 1, 1)
+        assignment.save()
+        assert "Overdue</dt><dd>0" in self.view(coord_client, school)
+
+    def test_a_log_in_does_not_throw_the_work_away(self, coord_client, school, families, django_assert_max_num_queries):
+        self.view(coord_client, school)
+        Client().post("/accounts/login/", {"username": "idle@example.nz", "password": PASSWORD})
+        with django_assert_max_num_queries(6):
+            self.view(coord_client, school)
