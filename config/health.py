@@ -23,10 +23,14 @@ def _database_ok() -> bool:
 
 
 def _cache_ok() -> bool:
-    key, value = "healthz", uuid.uuid4().hex
+    # A key of its own: checks running at once in other processes must not read each other's value.
+    value = uuid.uuid4().hex
+    key = f"healthz:{value}"
     try:
         cache.set(key, value, timeout=10)
-        return cache.get(key) == value
+        ok = cache.get(key) == value
+        cache.delete(key)
+        return ok
     except Exception:
         logger.exception("health check: cache unreachable")
         return False

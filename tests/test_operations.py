@@ -22,6 +22,25 @@ def test_healthz_answers_ok_with_a_small_json_body(client):
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
+@pytest.mark.django_db
+def test_healthz_checks_running_at_once_do_not_fail_each_other(client, monkeypatch):
+    """Load balancers and workers check at the same moment: one check must not read another's value."""
+    from config import health
+
+    real_set = health.cache.set
+    interrupted = []
+
+    def set_while_another_check_runs(key, value, timeout=None):
+        real_set(key, value, timeout=timeout)
+        if not interrupted:
+            interrupted.append(True)
+            assert health._cache_ok()  # another check, between this one's write and its read
+
+    monkeypatch.setattr(health.cache, "set", set_while_another_check_runs)
+    assert client.get("/healthz").status_code == 200
+    assert interrupted
+
+
 def test_healthz_is_503_when_the_database_is_unreachable():
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
