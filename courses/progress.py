@@ -127,8 +127,10 @@ class CourseProgress:
 
 def visible_modules(course: Course, user):
     """The modules and lessons `user` may see (staff: drafts too), with quizzes, in two queries."""
-    # Only what outlines and progress read: the lessons' text is fetched for the one lesson shown.
-    lessons = Lesson.objects.visible_to(user).only("module_id", "slug", "title", "position", "status", "minutes")
+    # What outlines, progress and a parent's lesson page read; not the Markdown source.
+    lessons = Lesson.objects.visible_to(user).only(
+        "module_id", "slug", "title", "position", "status", "minutes", "body_html", "key_points", "try_saying", "today"
+    )
     return (
         Module.objects.visible_to(user)
         .filter(course=course)
@@ -140,7 +142,7 @@ def visible_modules(course: Course, user):
 
 STRUCTURE_CACHE_SECONDS = 10 * 60
 # Part of the cache key: raise it when what is cached changes shape, so a deploy never reads old entries.
-STRUCTURE_FORMAT = 1
+STRUCTURE_FORMAT = 2
 
 
 # The newest structures this process has read, by cache key. The key names the course's version, so
@@ -166,6 +168,18 @@ def course_modules(course: Course, user) -> list[Module]:
             _recent_structures.clear()
         _recent_structures[key] = modules
     return modules
+
+
+def published_lesson(course: Course, module_slug: str, lesson_slug: str) -> Lesson | None:
+    """A published lesson of a published course, from the cached structure: no query of its own."""
+    for module in course_modules(course, AnonymousUser()):
+        if module.slug == module_slug:
+            for lesson in module.lessons.all():
+                if lesson.slug == lesson_slug:
+                    module.course = course  # so links to the lesson need no query of their own
+                    return lesson
+            return None
+    return None
 
 
 def forget_cached_structures() -> None:

@@ -377,3 +377,22 @@ class TestCachedOutline:
         )  # fmt: skip
         assert response.status_code == 302
         assert "Renamed lesson" in client.get(course.get_absolute_url()).content.decode()
+
+    def test_an_admin_edit_of_a_lessons_text_shows_to_parents_at_once(self, client, course):
+        from tests.factories import log_in_two_factor, make_staff
+
+        staff_client = type(client)()
+        log_in_two_factor(staff_client, make_staff())
+        module = course.modules.get(slug="module-1")
+        lesson = module.lessons.get(slug="lesson-1")
+        url = f"/courses/{course.slug}/module-1/lesson-1/"
+        assert "Fresh words for parents" not in client.get(url).content.decode()
+        response = staff_client.post(
+            f"/admin/courses/lesson/{lesson.pk}/change/",
+            {"module": module.pk, "title": lesson.title, "slug": lesson.slug, "position": 1, "minutes": 3,
+             "body": "Fresh words for parents.", "key_points": "A new key point", "try_saying": "", "today": ""},
+        )  # fmt: skip
+        assert response.status_code == 302
+        page = client.get(url).content.decode()
+        assert "Fresh words for parents." in page
+        assert "A new key point" in page
