@@ -380,6 +380,9 @@ def report(measured: dict) -> str:
         lines.append("")
     lines += ["## Targets", ""]
     lines += [f"- MISSED: {failure}" for failure in failures] or ["- Every target met."]
+    findings = ROOT / "bench" / "FINDINGS.md"
+    if findings.exists():  # what was slow and what changed, written by hand as the work goes on
+        lines += ["", findings.read_text().strip()]
     return "\n".join(lines) + "\n", failures
 
 

@@ -198,6 +198,9 @@ def _kept_answers(request, shown: quizzes.ShownQuiz) -> dict:
     return kept
 
 
+RECENT_ATTEMPTS = 5
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def quiz(request, course, module):
@@ -229,7 +232,10 @@ def quiz(request, course, module):
     else:
         shown = quizzes.prepare(quiz)
         form = quizzes.QuizForm(shown, initial={"token": shown.signed(request.user)})
-    attempts = QuizAttempt.objects.filter(user=request.user, quiz=quiz)
+    # The latest few: a parent who retakes a quiz often should not get a longer page each time.
+    attempts = QuizAttempt.objects.filter(user=request.user, quiz=quiz).only("token", "created_at", "score", "passed")[
+        :RECENT_ATTEMPTS
+    ]
     return render(
         request,
         "courses/quiz.html",

@@ -198,9 +198,19 @@ class TestQuiz:
         passed = QuizAttempt.objects.exclude(pk=failed.pk).get()
         assert (passed.score, passed.passed) == (100, True)
         html = client.get(quiz_url(course)).content.decode()
-        assert "Your attempts" in html
+        assert "Your latest attempts" in html
         assert "100%" in html
         assert "0%" in html
+
+    def test_the_quiz_page_lists_only_the_latest_attempts(self, client, parent, course):
+        quiz = course.modules.first().quiz
+        for n in range(8):
+            QuizAttempt.objects.create(user=parent, quiz=quiz, token=f"old-{n}", correct_count=0, question_count=2,
+                                       score=n, passed=False)  # fmt: skip
+        html = client.get(quiz_url(course)).content.decode()
+        assert html.count("not passed yet") == 5
+        assert "old-7" in html
+        assert "old-2" not in html
 
     def test_a_double_submit_records_one_attempt(self, client, parent, course):
         token, answers = quiz_form(client, course)
