@@ -36,7 +36,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        offered = request.headers.get("X-Request-ID", "")
+        offered = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers, which copies them all
         request.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)

@@ -40,12 +40,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "config.request_log.RequestLogMiddleware",
-    "config.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Before WhiteNoise, so static files get the same headers (but never the logged-in no-store).
+    # Before WhiteNoise, so static files get nosniff and these headers too (but never the logged-in no-store).
     "config.middleware.SecurityHeadersMiddleware",
+    # Static files are answered here, before the work only pages need (a policy for documents, sessions...).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RejectNulBytesMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
