@@ -2,6 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
+from config.templatetags import fragments
 from courses import progress
 from schools import dashboard
 
@@ -18,7 +19,9 @@ def _empty_cache():
     cache.clear()
     progress.forget_cached_structures()
     dashboard.forget_snapshots()
+    fragments.forget_fragments()
     yield
     cache.clear()
     progress.forget_cached_structures()
     dashboard.forget_snapshots()
+    fragments.forget_fragments()

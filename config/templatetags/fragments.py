@@ -1,0 +1,45 @@
+"""`{% fragment "name" vary... %}...{% endfragment %}`: render a piece of template once per process.
+
+For the parts of a page that are the same for everyone who shares the `vary` values (the header, the
+footer, a course outline for the same progress): rendered once, then reused. Never put anything
+per-request inside one: a `{% csrf_token %}`, messages, a name, an address.
+"""
+
+from django import template
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_rendered: dict[tuple, str] = {}
+MAX_FRAGMENTS = 1024
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, vary):
+        self.nodelist, self.name, self.vary = nodelist, name, vary
+
+    def render(self, context):
+        key = (self.name, get_language(), *(value.resolve(context) for value in self.vary))
+        html = _rendered.get(key)
+        if html is None:
+            html = mark_safe(self.nodelist.render(context))
+            if len(_rendered) >= MAX_FRAGMENTS:
+                _rendered.clear()
+            _rendered[key] = html
+        return html
+
+
+@register.tag
+def fragment(parser, token):
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("{% fragment %} needs a name in quotes, then what it varies on.")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+def forget_fragments() -> None:
+    """Empty this process's fragments (tests start each with none)."""
+    _rendered.clear()
