@@ -220,6 +220,7 @@ class Snapshot:
     shapes: list[ModuleShape]
     rows: list[FamilyRow]
     totals: dict[str, int]
+    version: str = ""  # names this snapshot, for fragments of the page rendered from it
     orders: dict[str, list[FamilyRow]] = field(default_factory=dict)
     rendered: dict[int, str] = field(default_factory=dict)
 
@@ -288,7 +289,7 @@ def snapshot(school: School) -> Snapshot:
             NOT_STARTED: sum(1 for row in rows if row.status == NOT_STARTED),
             OVERDUE: sum(1 for row in rows if row.overdue),
         }
-        taken = Snapshot(shapes, rows, totals)
+        taken = Snapshot(shapes, rows, totals, version="-".join(map(str, key)))
         if len(_snapshots) >= RECENT_SNAPSHOTS:
             _snapshots.clear()
         _snapshots[key] = taken
