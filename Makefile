@@ -13,16 +13,12 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 pyth
 .PHONY: run serve bench install install-test chromium lint test clean
 
 run: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_bundled_course
-	DJANGO_DEBUG=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DJANGO_DEBUG=1 $(PY) manage.py prepare_site
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 # Production serving: gunicorn, DEBUG off. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README).
 serve: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_bundled_course
-	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py prepare_site
 	$(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.conf.py
 
 install: $(VENV)/.installed

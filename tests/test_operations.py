@@ -94,3 +94,17 @@ def test_log_in_is_logged_without_the_email_or_password(client, caplog):
 def test_a_made_up_request_id_is_replaced(client):
     response = client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"})
     assert len(response["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_prepare_site_migrates_loads_the_course_and_collects_static_files_in_one_go(settings, tmp_path):
+    from django.core.management import call_command
+
+    from courses.models import Course
+
+    settings.STATIC_ROOT = tmp_path / "static"
+    call_command("prepare_site", verbosity=0)
+    assert Course.objects.published().filter(slug="keeping-children-safe-online").exists()
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    call_command("prepare_site", verbosity=0)  # again: nothing doubled
+    assert Course.objects.count() == 1
