@@ -15,6 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from accounts import two_factor
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM is safe to use here all the same.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -153,3 +154,12 @@ def turn_on_two_step(visit: Visit) -> None:
     expect(page.get_by_role("heading", name="Two-step sign-in is on")).to_be_visible()
     visit.assert_accessible()
     page.get_by_role("link", name="I have saved my codes").click()
+
+
+def log_in(visit: Visit, email: str) -> None:
+    """Log in through the form with the test password, landing on My learning."""
+    visit.goto("/accounts/login/")
+    visit.page.get_by_label("Email address").fill(email)
+    visit.page.get_by_label("Password").fill(PASSWORD)
+    visit.page.get_by_role("button", name="Log in").click()
+    visit.page.wait_for_url("**/learning/")

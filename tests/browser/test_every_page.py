@@ -4,17 +4,10 @@ import pytest
 
 from courses.models import Certificate
 from schools.models import Membership
-from tests.factories import PASSWORD, make_course, make_school, make_user
+from tests.browser.conftest import log_in
+from tests.factories import make_course, make_school, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(visit, email):
-    visit.goto("/accounts/login/")
-    visit.page.get_by_label("Email address").fill(email)
-    visit.page.get_by_label("Password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Log in").click()
-    visit.page.wait_for_url("**/learning/")
 
 
 def test_every_parent_page_is_accessible(visit):

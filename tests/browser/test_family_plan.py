@@ -4,8 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import AppGuide, Lesson, Module
-from tests.browser.conftest import PHONE
-from tests.factories import PASSWORD, make_course, make_user
+from tests.browser.conftest import PHONE, log_in
+from tests.factories import make_course, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,14 +29,6 @@ def make_plan_course():
         course=course, slug="tiktok", name="TikTok", position=2, settings="Make the account private."
     )
     return course
-
-
-def log_in(visit, email):
-    visit.goto("/accounts/login/")
-    visit.page.get_by_label("Email address").fill(email)
-    visit.page.get_by_label("Password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Log in").click()
-    visit.page.wait_for_url("**/learning/")
 
 
 def test_a_parent_builds_and_prints_a_family_plan(visit):

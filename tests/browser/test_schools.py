@@ -6,18 +6,10 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.browser.conftest import VIEWPORTS, turn_on_two_step
+from tests.browser.conftest import VIEWPORTS, log_in, turn_on_two_step
 from tests.factories import PASSWORD, make_course, make_school, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(visit, email):
-    visit.goto("/accounts/login/")
-    visit.page.get_by_label("Email address").fill(email)
-    visit.page.get_by_label("Password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Log in").click()
-    visit.page.wait_for_url("**/learning/")
 
 
 def log_in_as_coordinator(visit, email):
