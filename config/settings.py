@@ -202,7 +202,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # share one, so production sets REDIS_URL; the default counts separately in each process.
 _redis_url = env_str("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _redis_url}
+    "default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": _redis_url}
     if _redis_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }

@@ -108,3 +108,14 @@ def test_prepare_site_migrates_loads_the_course_and_collects_static_files_in_one
     assert (tmp_path / "static" / "staticfiles.json").exists()
     call_command("prepare_site", verbosity=0)  # again: nothing doubled
     assert Course.objects.count() == 1
+
+
+def test_the_redis_cache_works_and_keeps_one_client_per_pool(redis_url):
+    from config.cache import ReusingRedisCache
+
+    cache = ReusingRedisCache(redis_url, {})
+    cache.set("greeting", {"kia": "ora"}, 30)
+    assert cache.get("greeting") == {"kia": "ora"}
+    assert cache.add("count", 1)
+    assert cache.incr("count") == 2
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)

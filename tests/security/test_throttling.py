@@ -1,15 +1,11 @@
 """Throttling: wrong passwords per account and per network, password-reset and sign-up requests."""
 
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-import redis
 from django.core import mail
 from django.test import Client, RequestFactory
 
@@ -280,34 +276,8 @@ def test_a_count_that_expired_mid_way_starts_again(monkeypatch):
     assert throttling.wait(limit, "someone") == 0
 
 
-@pytest.fixture
-def redis_url():
-    """A throwaway Redis server on a free port, where redis-server is installed."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [server, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    for _try in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    client.close()
-    process.terminate()
-    process.wait(timeout=10)
-
-
 def test_with_redis_every_process_sees_the_same_counts(settings, redis_url):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": redis_url}}
     for _attempt in range(5):
         throttling.hit(throttling.LOGIN_PER_ACCOUNT, "mere@example.nz")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REDIS_URL"))}
