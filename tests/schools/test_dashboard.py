@@ -181,6 +181,14 @@ class TestSnapshots:
         with django_assert_max_num_queries(6):
             assert "Tama Done" in self.view(coord_client, school)
 
+    def test_another_process_loads_the_work_instead_of_doing_it_again(
+        self, coord_client, school, families, django_assert_max_num_queries
+    ):
+        self.view(coord_client, school)
+        dashboard.forget_snapshots()  # as a fresh worker would start
+        with django_assert_max_num_queries(6):
+            assert "Tama Done" in self.view(coord_client, school)
+
     def test_progress_shows_at_once(self, client, coordinator, school, course, families):
         log_in_two_factor(client, coordinator)
         assert "Ari Idle" in self.view(client, school, status="not_started")
