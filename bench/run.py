@@ -109,8 +109,8 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(timeout=30)
 
 
-def wrk(url: str, connections: int, *, cookie: str = "", script: list[str] | None = None) -> dict:
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "--timeout", "10s"]
+def wrk(url: str, connections: int, *, cookie: str = "", script: list[str] | None = None, seconds: int = 0) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds or DURATION}s", "--latency", "--timeout", "10s"]
     if cookie and not script:
         command += ["-H", f"Cookie: {cookie}"]
     if script:
@@ -263,6 +263,10 @@ def measure(database: str, floor: dict) -> dict:
     try:
         info["site_static"] = static_headers(info)["url"]
         results: dict = {}
+        # A short pass first, discarded: each worker's first requests fill its caches and compile templates.
+        for _name, server, path, options in targets(info):
+            if not options.get("script"):
+                wrk(f"http://{server}{path}", 8, cookie=options.get("cookie", ""), seconds=1)
         for repetition in range(REPETITIONS):
             for connections in CONNECTIONS:
                 for name, server, path, options in targets(info):
@@ -320,8 +324,9 @@ def report(measured: dict) -> str:
         "",
         f"Made by `make bench` on {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         f"Machine: {machine()}.",
-        f"Each figure is the median of {REPETITIONS} interleaved runs of {DURATION} s (wrk, 2 threads), served by",
-        "gunicorn as `make serve` runs it; ratios are to the floor site (bench/floor) in the same run.",
+        f"Each figure is the median of {REPETITIONS} interleaved runs of {DURATION} s (wrk, 2 threads) after a 1 s",
+        "warm-up of each page, served by gunicorn as `make serve` runs it; ratios are to the floor site",
+        "(bench/floor) in the same run.",
         "",
     ]
     failures = []
