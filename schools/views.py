@@ -145,9 +145,10 @@ def stop_reminders(request, token):
 
 
 @require_safe
-@login_required
 def school_list(request):
-    """The schools the user coordinates (after two-step sign-in, if there are any), and any request waiting."""
+    """For schools: what a school page offers; signed in, the schools the user runs and any request waiting."""
+    if not request.user.is_authenticated:
+        return render(request, "schools/school_list.html", {"schools": [], "waiting": None})
     schools = list(School.objects.coordinated_by(request.user))
     if schools and not two_factor.is_verified(request):
         return two_factor.second_step_redirect(request)

@@ -62,6 +62,7 @@ def test_every_visitor_page_is_accessible(visit):
         "/help/",
         "/accounts/login/",
         "/join/",
+        "/schools/",
     ]:
         visit.goto(path)
         assert visit.page.locator("h1").count() == 1, path

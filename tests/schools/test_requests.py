@@ -91,3 +91,11 @@ def test_declining_sends_a_kind_email_and_makes_nothing(client, teacher, django_
     assert not School.objects.exists()
     assert mail.outbox[-1].to == [teacher.email]
     assert "welcome to ask again" in mail.outbox[-1].body
+
+
+def test_visitors_read_what_a_school_page_offers_and_how_to_ask(client):
+    html = client.get("/schools/").content.decode()
+    assert "<h1>For schools</h1>" in html
+    assert "never see quiz answers or scores" in html
+    assert 'href="/signup/?next=/schools/request/"' in html
+    assert 'href="/accounts/login/?next=/schools/request/"' in html

@@ -63,7 +63,7 @@ GETS = {
     "/join/{code1}/": {**ALL_OK, "anonymous": 302},
     "/invitations/{invitation}/": {**ALL_OK, "anonymous": 302},
     "/reminders/stop/{stop_a}/": ALL_OK,  # the emailed link works without logging in
-    "/schools/": MEMBERS_OK,
+    "/schools/": ALL_OK,  # visitors read what a school page offers
     "/schools/request/": MEMBERS_OK,
     **{
         f"/schools/{{school1}}/{page}": only(GONE, anonymous=LOGIN, coordinator_1=OK)
