@@ -1,4 +1,4 @@
-"""The family plan's forms: the per-app checklist and the trusted adults."""
+"""The family plan's forms: a conversation starter, the per-app checklist and the trusted adults."""
 
 from collections.abc import Mapping
 
@@ -9,6 +9,12 @@ from courses import plans
 from courses.models import AppGuide
 
 SETTINGS_PREFIX = "settings-"
+
+
+class StarterForm(forms.Form):
+    """One "Try saying" line, as the lesson's button sends it (Django refuses NUL bytes and overlong text)."""
+
+    text = forms.CharField(max_length=1000)
 
 
 class ChecklistForm(forms.Form):

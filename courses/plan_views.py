@@ -12,7 +12,7 @@ from accounts.redirects import next_param
 from courses import plans
 from courses.contacts import HELP_CONTACTS
 from courses.models import Course, Lesson
-from courses.plan_forms import ChecklistForm, TrustedAdultsForm
+from courses.plan_forms import ChecklistForm, StarterForm, TrustedAdultsForm
 
 
 def _course(request, slug: str) -> Course:
@@ -83,8 +83,10 @@ def add_starter(request, course, module, lesson):
         module__slug=module,
         slug=lesson,
     )
+    form = StarterForm(request.POST)
+    text = form.cleaned_data["text"] if form.is_valid() else ""  # "" is on no lesson: the message below says so
     try:
-        plans.pick_starter(user=request.user, lesson=lesson, text=request.POST.get("text", ""))
+        plans.pick_starter(user=request.user, lesson=lesson, text=text)
     except plans.PlanError as problem:
         messages.error(request, problem.message)
         return redirect(lesson.get_absolute_url())  # the top of the page, where the message is
@@ -102,5 +104,7 @@ def remove_starter(request, course, module, lesson):
         module__slug=module,
         slug=lesson,
     )
-    plans.drop_starter(user=request.user, lesson=lesson, text=request.POST.get("text", ""))
+    form = StarterForm(request.POST)
+    if form.is_valid():  # text that was never a starter was never in the plan: nothing to take out
+        plans.drop_starter(user=request.user, lesson=lesson, text=form.cleaned_data["text"])
     return redirect(next_param(request, lesson.get_absolute_url() + "#try-saying"))

@@ -190,8 +190,6 @@ def pick_starter(*, user, lesson: Lesson, text: str) -> bool:
 @transaction.atomic
 def drop_starter(*, user, lesson: Lesson, text: str) -> bool:
     """Take a conversation starter out of the plan; True if it was there."""
-    if "\x00" in text:  # never stored (PostgreSQL refuses it), so never there; and it must not reach a query
-        return False
     deleted, _by_model = PlanStarter.objects.filter(plan__user=user, lesson=lesson, text=text.strip()).delete()
     if deleted:
         FamilyPlan.objects.get(user=user, course=lesson.module.course).save(update_fields=["updated_at"])

@@ -261,7 +261,8 @@ def remind(request, school):
         chosen = dashboards.families_not_finished(school)
     else:
         ids = [value for value in request.POST.getlist("families") if value.isascii() and value.isdigit()]
-        chosen = list(school.memberships.families().filter(pk__in=ids[: dashboards.EXPORT_CHUNK * 10]))
+        # At most a page's worth: that is all the dashboard's form can send.
+        chosen = list(school.memberships.families().filter(pk__in=ids[:PAGE_SIZE]))
     if not chosen:
         messages.info(request, _("Choose at least one family to remind."))
         return redirect(school)

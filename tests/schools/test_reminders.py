@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts.models import User
 from courses.models import Lesson, LessonCompletion, Quiz, QuizAttempt
 from schools.models import Assignment, Membership
 from tests.factories import log_in_two_factor, make_school, make_user
@@ -116,3 +117,17 @@ def test_send_due_reminders_stops_with_one_line_when_it_does_not_know_the_site_a
     settings.SITE_URL = ""
     with pytest.raises(CommandError, match="Set SITE_URL"):
         call_command("send_due_reminders", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize("size", [3, 40])
+def test_reminding_everyone_takes_the_same_queries_for_any_number_of_families(
+    coord_client, school, course, size, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    users = User.objects.bulk_create(
+        [User(email=f"many{n}@example.nz", display_name=f"M{n}", password="!") for n in range(size)]
+    )
+    Membership.objects.bulk_create([Membership(school=school, user=user) for user in users])
+    with django_assert_max_num_queries(20):
+        remind(coord_client, school, {"everyone": "1"}, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == size
+    assert Membership.objects.families().filter(last_reminded_at__isnull=False).count() == size
