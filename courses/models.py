@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses import signals
 from courses.rendering import render_markdown
 
 # The quiz lives at /courses/<course>/<module>/quiz/, so no lesson may take that slug.
@@ -54,6 +55,7 @@ class Course(models.Model):
         """Note that something in the course changed, so cached outlines of it are rebuilt."""
         self.updated_at = timezone.now()
         Course.objects.filter(pk=self.pk).update(updated_at=self.updated_at)
+        signals.content_changed.send(sender=Course, course=self)
 
     @staticmethod
     def course_of(item) -> "Course":

@@ -64,13 +64,6 @@ class PlanSummary:
 # Reads
 
 
-def picked_starter_texts(user, lesson: Lesson) -> set[str]:
-    """The lesson's conversation starters already in this parent's plan (none, without a query, for guests)."""
-    if not user.is_authenticated or not lesson.try_saying_list:
-        return set()
-    return set(PlanStarter.objects.filter(plan__user=user, lesson=lesson).values_list("text", flat=True))
-
-
 def app_guides(course: Course) -> list[AppGuide]:
     """The course's checklist of apps and games, in the authors' order."""
     return list(course.app_guides.order_by("position", "pk"))

@@ -6,7 +6,8 @@ writes are idempotent, so double clicks, two tabs and the back button never dupl
 
 import functools
 import secrets
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -14,8 +15,19 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from config import versions
 from courses import signals
-from courses.models import Certificate, Course, Enrollment, Lesson, LessonCompletion, Module, Quiz, QuizAttempt
+from courses.models import (
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+    Module,
+    PlanStarter,
+    Quiz,
+    QuizAttempt,
+)
 
 GUEST_LESSONS = "guest_completed_lessons"
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
@@ -57,6 +69,8 @@ class ModuleProgress:
 class CourseProgress:
     course: Course
     modules: list[ModuleProgress] = field(default_factory=list)
+    # The conversation starters in the learner's plan, by lesson (none for guests).
+    picked: Mapping[int, frozenset[str]] = field(default_factory=dict)
 
     @property
     def steps(self) -> int:
@@ -195,6 +209,38 @@ def published_lesson(course: Course, module_slug: str, lesson_slug: str) -> Less
 def forget_cached_structures() -> None:
     """Empty this process's copies (the shared cache is emptied with `cache.clear()`)."""
     _recent_structures.clear()
+    _recent_courses.clear()
+
+
+# Published courses by slug, as of a version of all course content; renewed whenever a course or
+# anything in it changes (`Course.content_changed` and the receivers in `courses.receivers`).
+CONTENT_VERSION = "course-content-version"
+_recent_courses: dict[tuple[str, str], Course | None] = {}
+RECENT_COURSES = 64
+
+
+def published_course(slug: str | None = None) -> Course | None:
+    """The published course with this slug (without one: the first course); no query while nothing changed.
+
+    Every course page starts here, guests' too. The course is shared by the requests of this process
+    until course content changes: read it, never change it per request.
+    """
+    (version,) = versions.current(CONTENT_VERSION)
+    key = (version, slug or "")
+    try:
+        return _recent_courses[key]
+    except KeyError:
+        published = Course.objects.published()
+        found = published.filter(slug=slug).first() if slug else published.order_by("pk").first()
+        if len(_recent_courses) >= RECENT_COURSES:
+            _recent_courses.clear()
+        _recent_courses[key] = found
+        return found
+
+
+def content_changed() -> None:
+    """Some course content changed: every process reads its courses afresh."""
+    versions.renew([CONTENT_VERSION])
 
 
 def _with_links(modules: list[Module], course: Course) -> list[Module]:
@@ -212,10 +258,11 @@ def course_progress(course: Course, *, user=None, guest_lessons=()) -> CoursePro
     """Where a learner (or a guest, from the lessons kept in their session) stands in a course."""
     modules = course_modules(course, user or AnonymousUser())
     if user is not None and user.is_authenticated:
-        done, passed = _done_and_passed(user, course)
+        state = learner_state(user, course)
+        done, passed, picked = state.done, state.passed, state.picked
     else:
-        done, passed = set(guest_lessons), set()
-    progress = CourseProgress(course)
+        done, passed, picked = set(guest_lessons), set(), {}
+    progress = CourseProgress(course, picked=picked)
     for module in modules:
         module.course = course  # so links to the module need no query of their own
         has_quiz = hasattr(module, "quiz")
@@ -223,24 +270,76 @@ def course_progress(course: Course, *, user=None, guest_lessons=()) -> CoursePro
     return progress
 
 
-def _done_and_passed(user, course: Course) -> tuple[set[int], set[int]]:
-    """The learner's completed lessons and the modules whose quiz they passed, in one query.
+@dataclass(frozen=True)
+class LearnerState:
+    """What a learner has done in one course: every page they see reads it, so it is kept in the cache."""
 
-    Every logged-in course page asks this, so it is written out as SQL once rather than built by the
-    ORM on each request (which cost more than running it).
+    done: frozenset[int]  # lessons completed
+    passed: frozenset[int]  # modules whose quiz they passed
+    enrolled: bool
+    picked: dict[int, frozenset[str]]  # conversation starters in their plan, by lesson
+    version: str = ""  # the learner's version it was read at
+
+
+# Part of the cache key: raise it when LearnerState changes shape.
+LEARNER_STATE_FORMAT = 2
+LEARNER_STATE_SECONDS = 60 * 60
+
+
+def learner_version_key(user_id: int) -> str:
+    return f"learner-version:{user_id}"
+
+
+def learner_changed(user_id: int | None) -> None:
+    """Something in LearnerState changed for this learner: their pages read it afresh."""
+    if user_id is not None:
+        versions.renew([learner_version_key(user_id)])
+
+
+def learner_state(user, course: Course) -> LearnerState:
+    """The learner's LearnerState, from the cache while nothing in it has changed (see `courses.receivers`).
+
+    The state and the learner's version are read together, in one round trip; a state kept under an
+    earlier version is read afresh.
     """
-    done, passed = set(), set()
+    version_key, key = learner_version_key(user.pk), f"learner:{LEARNER_STATE_FORMAT}:{user.pk}:{course.pk}"
+    found = cache.get_many([version_key, key])
+    state = found.get(key)
+    if state is None or state.version != found.get(version_key):
+        # The version first: a change committed while reading renews it, so what is read now is not kept.
+        (version,) = versions.current(version_key)
+        state = replace(_read_learner_state(user, course), version=version)
+        cache.set(key, state, LEARNER_STATE_SECONDS)
+    return state
+
+
+def _read_learner_state(user, course: Course) -> LearnerState:
+    """Three queries: done lessons, passed quizzes and the enrolment in one, then the picked starters."""
+    done, passed, enrolled = set(), set(), False
     with connection.cursor() as cursor:
-        cursor.execute(_done_and_passed_sql(), [user.pk, course.pk, user.pk, True, course.pk])
+        cursor.execute(_learner_state_sql(), [user.pk, course.pk, user.pk, True, course.pk, user.pk, course.pk])
         for kind, pk in cursor.fetchall():
-            (done if kind == "lesson" else passed).add(pk)
-    return done, passed
+            if kind == "lesson":
+                done.add(pk)
+            elif kind == "module":
+                passed.add(pk)
+            else:
+                enrolled = True
+    picked: dict[int, set[str]] = {}
+    for lesson_id, text in PlanStarter.objects.filter(plan__user=user, plan__course=course).values_list(
+        "lesson_id", "text"
+    ):
+        picked.setdefault(lesson_id, set()).add(text)
+    return LearnerState(
+        frozenset(done), frozenset(passed), enrolled, {pk: frozenset(texts) for pk, texts in picked.items()}
+    )
 
 
 @functools.cache
-def _done_and_passed_sql() -> str:
-    table = {model: connection.ops.quote_name(model._meta.db_table) for model in (LessonCompletion, Lesson, Module,
-                                                                                   QuizAttempt, Quiz)}  # fmt: skip
+def _learner_state_sql() -> str:
+    """Written out once rather than built by the ORM on each read (which cost more than running it)."""
+    models = (LessonCompletion, Lesson, Module, QuizAttempt, Quiz, Enrollment)
+    table = {model: connection.ops.quote_name(model._meta.db_table) for model in models}
     return (
         f"SELECT 'lesson', c.lesson_id FROM {table[LessonCompletion]} c"
         f" JOIN {table[Lesson]} l ON l.id = c.lesson_id JOIN {table[Module]} m ON m.id = l.module_id"
@@ -249,6 +348,8 @@ def _done_and_passed_sql() -> str:
         f" SELECT 'module', q.module_id FROM {table[QuizAttempt]} a"
         f" JOIN {table[Quiz]} q ON q.id = a.quiz_id JOIN {table[Module]} m ON m.id = q.module_id"
         " WHERE a.user_id = %s AND a.passed = %s AND m.course_id = %s"
+        " UNION"
+        f" SELECT 'enrolled', e.course_id FROM {table[Enrollment]} e WHERE e.user_id = %s AND e.course_id = %s"
     )
 
 

@@ -12,13 +12,16 @@ from accounts import services as account_services
 from accounts import throttling
 from accounts.forms import SignupForm
 from accounts.redirects import next_param
-from courses import plans, progress, quizzes
+from courses import progress, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
 from courses.models import Answer, Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
 
 
-def _first_course():
-    return Course.objects.published().order_by("pk").first()
+def _published_course_or_404(slug: str) -> Course:
+    course = progress.published_course(slug)
+    if course is None:
+        raise Http404
+    return course
 
 
 def _learner_progress(request, course: Course) -> progress.CourseProgress:
@@ -38,7 +41,7 @@ def _draft_preview(*items) -> bool:
 @require_safe
 def home(request):
     """What the site is, who it is for, and how to start (or where to carry on)."""
-    course = _first_course()
+    course = progress.published_course()
     context = {"course": course}
     if course:
         course_progress = _learner_progress(request, course)
@@ -68,9 +71,12 @@ def favicon(request):
 @require_safe
 def course_detail(request, course):
     """The course outline: each module's status, the overall percentage and the way to continue."""
-    course = get_object_or_404(Course.objects.visible_to(request.user), slug=course)
+    if request.user.is_staff:  # drafts too, read fresh from the database
+        course = get_object_or_404(Course.objects.visible_to(request.user), slug=course)
+    else:
+        course = _published_course_or_404(course)
     course_progress = _learner_progress(request, course)
-    enrolled = request.user.is_authenticated and Enrollment.objects.filter(user=request.user, course=course).exists()
+    enrolled = request.user.is_authenticated and progress.learner_state(request.user, course).enrolled
     return render(
         request,
         "courses/course_detail.html",
@@ -115,7 +121,7 @@ def _visible_lesson(request, course, module, lesson) -> Lesson:
             module__slug=module,
             slug=lesson,
         )
-    found = progress.published_lesson(get_object_or_404(Course.objects.published(), slug=course), module, lesson)
+    found = progress.published_lesson(_published_course_or_404(course), module, lesson)
     if found is None:
         raise Http404
     return found
@@ -146,7 +152,7 @@ def lesson_detail(request, course, module, lesson):
             "module_number": module_number,
             "module_total": module_total,
             "draft_preview": _draft_preview(lesson.module.course, lesson.module, lesson),
-            "plan_starters": plans.picked_starter_texts(request.user, lesson),
+            "plan_starters": course_progress.picked.get(lesson.pk, ()),
         },
     )
 
@@ -279,7 +285,7 @@ def learning(request):
          "certificate": certificates.get(enrollment.course_id)}
         for enrollment in enrollments
     ]  # fmt: skip
-    return render(request, "courses/learning.html", {"rows": rows, "first_course": _first_course()})
+    return render(request, "courses/learning.html", {"rows": rows, "first_course": progress.published_course()})
 
 
 @require_safe
@@ -317,7 +323,7 @@ def signup(request):
             password=form.cleaned_data["password"],
             then=next_param(request),
         )
-        course = _first_course()
+        course = progress.published_course()
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             if course:

@@ -11,20 +11,19 @@ the course's content version and today's date. Dashboards are never stale.
 """
 
 import csv
-import secrets
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from config import versions
 from courses.models import Course, LessonCompletion, Module, QuizAttempt, Status
 from courses.progress import DONE, IN_PROGRESS, NOT_STARTED
 from schools.models import Assignment, Membership, School
@@ -243,31 +242,9 @@ def _version_key(school_id: int) -> str:
     return f"school-dashboard-version:{school_id}"
 
 
-def _version(school_id: int) -> str:
-    """The school's current version; random, so a version lost from the cache is never reused."""
-    key = _version_key(school_id)
-    version = cache.get(key)
-    if version is None:
-        version = secrets.token_hex(8)
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key) or version
-    return version
-
-
 def changed(school_ids: Iterable[int]) -> None:
-    """What these schools' dashboards show has changed: new versions now, and again once it is committed.
-
-    The second change stops a dashboard read between the two from keeping a snapshot of the old data.
-    """
-    keys = [_version_key(pk) for pk in set(school_ids)]
-    if not keys:
-        return
-
-    def renew():
-        cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
-
-    renew()
-    transaction.on_commit(renew)
+    """What these schools' dashboards show has changed."""
+    versions.renew(_version_key(pk) for pk in school_ids)
 
 
 def snapshot(school: School) -> Snapshot:
@@ -276,7 +253,7 @@ def snapshot(school: School) -> Snapshot:
     key = (
         SNAPSHOT_FORMAT,
         school.pk,
-        _version(school.pk),
+        versions.current(_version_key(school.pk))[0],
         course.cache_version if course else "",
         timezone.localdate(),
     )

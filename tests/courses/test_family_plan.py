@@ -8,7 +8,7 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses import plans
+from courses import plans, progress
 from courses.contacts import HELP_CONTACTS
 from courses.models import AppGuide, FamilyPlan, Lesson, PlanApp, PlanSetting, PlanStarter, Status
 from tests.factories import make_course, make_user
@@ -128,19 +128,16 @@ class TestStarterServices:
         assert plans.drop_starter(user=mine, lesson=lesson(course), text=STARTERS[0]) is False
         assert PlanStarter.objects.filter(plan__user=theirs).count() == 1
 
-    def test_picked_starter_texts_are_the_lessons_own(self, course, django_assert_num_queries):
+    def test_picked_starters_are_kept_by_lesson_and_parent(self, course):
         user = make_user()
         plans.pick_starter(user=user, lesson=lesson(course, 1, 1), text=STARTERS[0])
         plans.pick_starter(user=user, lesson=lesson(course, 1, 2), text=STARTERS[1])
-        assert plans.picked_starter_texts(user, lesson(course, 1, 1)) == {STARTERS[0]}
-        assert plans.picked_starter_texts(make_user(), lesson(course, 1, 1)) == set()
+        picked = progress.course_progress(course, user=user).picked
+        assert picked == {lesson(course, 1, 1).pk: {STARTERS[0]}, lesson(course, 1, 2).pk: {STARTERS[1]}}
+        assert progress.course_progress(course, user=make_user()).picked == {}
 
-    def test_guests_have_no_starters_and_cost_no_query(self, course, django_assert_num_queries):
-        from django.contrib.auth.models import AnonymousUser
-
-        shown = lesson(course)
-        with django_assert_num_queries(0):
-            assert plans.picked_starter_texts(AnonymousUser(), shown) == set()
+    def test_guests_have_no_starters(self, course):
+        assert progress.course_progress(course).picked == {}
 
 
 class TestChecklistServices:

@@ -406,3 +406,64 @@ class TestCachedOutline:
         page = client.get(url).content.decode()
         assert "Fresh words for parents." in page
         assert "A new key point" in page
+
+    def test_an_unpublished_course_is_gone_at_once(self, client, course):
+        from courses import publishing
+        from courses.models import Course
+
+        assert client.get(lesson_url(course)).status_code == 200
+        publishing.unpublish(Course.objects.filter(pk=course.pk))
+        assert client.get(course.get_absolute_url()).status_code == 404
+        assert client.get(lesson_url(course)).status_code == 404
+
+    def test_a_renamed_course_shows_its_new_title_at_once(self, client, course):
+        client.get(course.get_absolute_url())
+        course.title = "A renamed course"
+        course.save()
+        assert "A renamed course" in client.get(course.get_absolute_url()).content.decode()
+
+
+class TestCachedProgress:
+    """A learner's progress is read from the cache on their pages, and every change shows at once."""
+
+    def test_a_warm_lesson_page_reads_only_the_user(self, client, parent, course, django_assert_max_num_queries):
+        client.get(lesson_url(course, 1, 2))
+        # The session (from the cache when REDIS_URL is set) and the user; the course and progress are cached.
+        with django_assert_max_num_queries(2):
+            assert client.get(lesson_url(course, 1, 2)).status_code == 200
+
+    def test_a_guest_lesson_page_needs_no_query_once_warm(self, client, course, django_assert_num_queries):
+        client.get(lesson_url(course))
+        with django_assert_num_queries(0):
+            assert client.get(lesson_url(course)).status_code == 200
+
+    def test_progress_made_on_another_device_shows_at_once(self, client, parent, course):
+        phone = type(client)()
+        phone.force_login(parent)
+        assert "You have completed this lesson" not in client.get(lesson_url(course)).content.decode()
+        phone.post(lesson_url(course) + "complete/")
+        assert "You have completed this lesson" in client.get(lesson_url(course)).content.decode()
+        assert "quiz passed" not in client.get(course.get_absolute_url()).content.decode()
+        phone.post(lesson_url(course, 1, 2) + "complete/")
+        token, answers = quiz_form(phone, course)
+        submit(phone, course, token, answers)
+        outline = client.get(course.get_absolute_url()).content.decode()
+        assert "quiz passed" in outline
+        assert 'class="tag tag-done">Done' in outline
+
+    def test_a_removed_completion_shows_at_once(self, client, parent, course):
+        client.post(lesson_url(course) + "complete/")
+        assert "You have completed this lesson" in client.get(lesson_url(course)).content.decode()
+        LessonCompletion.objects.filter(user=parent).delete()
+        assert "You have completed this lesson" not in client.get(lesson_url(course)).content.decode()
+
+    def test_enrolling_shows_on_the_outline_at_once(self, client, parent, course):
+        assert progress.learner_state(parent, course).enrolled is False
+        client.post(f"{course.get_absolute_url()}enrol/")
+        assert progress.learner_state(parent, course).enrolled is True
+
+    def test_one_learners_progress_is_not_anothers(self, client, parent, course):
+        client.post(lesson_url(course) + "complete/")
+        other = make_user()
+        assert progress.learner_state(other, course).done == frozenset()
+        assert progress.learner_state(parent, course).done

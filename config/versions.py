@@ -1,0 +1,44 @@
+"""Versions kept in the shared cache, so each process can tell at once whether what it keeps is current.
+
+A version names the state of something (a school's dashboard, a learner's progress, the published
+course content). Readers put it in the keys of what they cache, so after a change they look under
+a new key and never read the old entry. A version is random: one lost from the cache (evicted, or
+Redis restarted) is replaced by a new one, never by an earlier one.
+"""
+
+import secrets
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def current(*names: str) -> list[str]:
+    """The current versions of `names`, in one round trip to the cache (two if some are new)."""
+    found = cache.get_many(names)
+    versions = []
+    for name in names:
+        version = found.get(name)
+        if version is None:
+            version = secrets.token_hex(8)
+            if not cache.add(name, version, timeout=None):
+                version = cache.get(name) or version
+        versions.append(version)
+    return versions
+
+
+def renew(names: Iterable[str]) -> None:
+    """What these names stand for has changed: new versions now, and again once it is committed.
+
+    The second change stops a read between the two (which cannot see the uncommitted write yet)
+    from keeping what it read under a version that stays current.
+    """
+    names = set(names)
+    if not names:
+        return
+
+    def new_versions():
+        cache.set_many({name: secrets.token_hex(8) for name in names}, timeout=None)
+
+    new_versions()
+    transaction.on_commit(new_versions)
