@@ -1,8 +1,9 @@
 """`{% fragment "name" vary... %}...{% endfragment %}`: render a piece of template once per process.
 
 For the parts of a page that are the same for everyone who shares the `vary` values (the header, the
-footer, a course outline for the same progress): rendered once, then reused. Never put anything
-per-request inside one: a `{% csrf_token %}`, messages, a name, an address.
+footer, a course outline for the same progress): rendered once, then reused. A `{% csrf_token %}`
+inside one is rendered as a mark and filled in with each request's own token. Never put anything
+else per-request inside one: messages, a name, an address.
 """
 
 from django import template
@@ -13,6 +14,9 @@ register = template.Library()
 
 _rendered: dict[tuple, str] = {}
 MAX_FRAGMENTS = 1024
+# Stands for the request's CSRF token in a rendered fragment. NUL bytes never reach a page otherwise
+# (requests holding one are refused before any view), so the mark cannot meet a parent's own text.
+_CSRF_MARK = "\x00csrf-token\x00"
 
 
 class FragmentNode(template.Node):
@@ -23,11 +27,14 @@ class FragmentNode(template.Node):
         key = (self.name, get_language(), *(value.resolve(context) for value in self.vary))
         html = _rendered.get(key)
         if html is None:
-            html = mark_safe(self.nodelist.render(context))
+            with context.push(csrf_token=_CSRF_MARK):
+                html = self.nodelist.render(context)
             if len(_rendered) >= MAX_FRAGMENTS:
                 _rendered.clear()
             _rendered[key] = html
-        return html
+        if _CSRF_MARK in html:
+            html = html.replace(_CSRF_MARK, str(context.get("csrf_token") or ""))
+        return mark_safe(html)
 
 
 @register.tag
