@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts import services, throttling, two_factor
+from accounts.backends import BACKEND
 from accounts.forms import ChangeEmailForm, DeleteAccountForm, LoginForm, ProfileForm, TwoFactorCodeForm
 from accounts.models import User
 from accounts.redirects import local_path, next_param
@@ -153,7 +154,7 @@ def two_factor_verify(request):
             throttling.clear(throttling.SECOND_FACTOR_PER_ACCOUNT, account)
             if not request.user.is_authenticated:
                 request.session.pop(two_factor.PENDING_KEY, None)
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, user, backend=BACKEND)
             two_factor.mark_verified(request)
             return redirect(local_path(request, next_url, settings.LOGIN_REDIRECT_URL))
         throttling.hit(throttling.SECOND_FACTOR_PER_ACCOUNT, account)

@@ -22,6 +22,7 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     from django.contrib.sessions.backends.db import SessionStore
 
     from accounts import two_factor
+    from accounts.backends import BACKEND
     from accounts.models import User
     from courses import quizzes
     from courses.models import Answer, Course, Enrollment, LessonCompletion, QuizAttempt
@@ -88,7 +89,7 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     def logged_in(user, **extra) -> str:
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[BACKEND_SESSION_KEY] = BACKEND
         session[HASH_SESSION_KEY] = user.get_session_auth_hash()
         session.update(extra)
         session.create()

@@ -1,10 +1,16 @@
-"""gunicorn settings for `make serve`: sync workers, as many as the CPUs can keep busy."""
+"""gunicorn settings for `make serve`: sync workers, as many as the CPUs can keep busy.
+
+Processes tell each other what changed (a parent's progress, a new password, a published lesson)
+through the shared cache. Without one (no REDIS_URL) each process would keep its own idea of what
+is current, so then there is one worker unless GUNICORN_WORKERS says otherwise.
+"""
 
 import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+_shared_cache = bool(os.environ.get("REDIS_URL"))
+workers = int(os.environ.get("GUNICORN_WORKERS") or (multiprocessing.cpu_count() * 2 + 1 if _shared_cache else 1))
 worker_class = "sync"
 timeout = 30
 graceful_timeout = 20

@@ -71,6 +71,7 @@ class CourseProgress:
     modules: list[ModuleProgress] = field(default_factory=list)
     # The conversation starters in the learner's plan, by lesson (none for guests).
     picked: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    enrolled: bool = False
 
     @property
     def steps(self) -> int:
@@ -259,10 +260,10 @@ def course_progress(course: Course, *, user=None, guest_lessons=()) -> CoursePro
     modules = course_modules(course, user or AnonymousUser())
     if user is not None and user.is_authenticated:
         state = learner_state(user, course)
-        done, passed, picked = state.done, state.passed, state.picked
+        done, passed, picked, enrolled = state.done, state.passed, state.picked, state.enrolled
     else:
-        done, passed, picked = set(guest_lessons), set(), {}
-    progress = CourseProgress(course, picked=picked)
+        done, passed, picked, enrolled = set(guest_lessons), set(), {}, False
+    progress = CourseProgress(course, picked=picked, enrolled=enrolled)
     for module in modules:
         module.course = course  # so links to the module need no query of their own
         has_quiz = hasattr(module, "quiz")

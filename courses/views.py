@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts import services as account_services
 from accounts import throttling
+from accounts.backends import BACKEND
 from accounts.forms import SignupForm
 from accounts.redirects import next_param
 from courses import progress, quizzes
@@ -76,14 +77,13 @@ def course_detail(request, course):
     else:
         course = _published_course_or_404(course)
     course_progress = _learner_progress(request, course)
-    enrolled = request.user.is_authenticated and progress.learner_state(request.user, course).enrolled
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
             "progress": course_progress,
-            "enrolled": enrolled,
+            "enrolled": course_progress.enrolled,
             "first_url": progress_first_url(course_progress),
             "draft_preview": _draft_preview(course),
         },
@@ -325,7 +325,7 @@ def signup(request):
         )
         course = progress.published_course()
         if user is not None:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=BACKEND)
             if course:
                 progress.enrol(user=user, course=course)
                 progress.adopt_guest_progress(user=user, session=request.session)

@@ -102,3 +102,20 @@ def test_site_settings_for_new_zealand(settings):
     assert settings.LANGUAGE_CODE == "en-nz"
     assert settings.TIME_ZONE == "Pacific/Auckland"
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def _gunicorn_settings(monkeypatch, **environ) -> dict:
+    import runpy
+
+    for name in ("REDIS_URL", "GUNICORN_WORKERS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(Path(__file__).resolve().parent.parent / "config" / "gunicorn.conf.py"))
+
+
+def test_serve_runs_one_worker_without_a_shared_cache(monkeypatch):
+    # Several processes without Redis would each keep their own versions of what changed.
+    assert _gunicorn_settings(monkeypatch)["workers"] == 1
+    assert _gunicorn_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")["workers"] > 1
+    assert _gunicorn_settings(monkeypatch, GUNICORN_WORKERS="3")["workers"] == 3

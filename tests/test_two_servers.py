@@ -133,3 +133,19 @@ def test_failed_log_ins_counted_on_one_server_lock_the_account_on_the_other(site
     status, page = Browser().log_in(second, "two@example.nz", PASSWORD)
     assert status == 200
     assert "Too many" in page
+
+
+def test_a_password_changed_on_one_server_ends_a_session_the_other_has_cached(site):
+    first, second = site
+    laptop, phone = Browser(), Browser()
+    assert laptop.log_in(first, "one@example.nz", PASSWORD)[0] == 302
+    assert phone.log_in(second, "one@example.nz", PASSWORD)[0] == 302
+    assert phone.request(f"{second}/accounts/profile/")[0] == 200  # the second server now keeps the user
+    _, form = laptop.request(f"{first}/accounts/password_change/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    new = "another long and memorable passphrase"
+    fields = {"csrfmiddlewaretoken": token, "old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert laptop.request(f"{first}/accounts/password_change/", fields)[0] == 302
+    status, _ = phone.request(f"{second}/accounts/profile/")
+    assert status == 302
+    assert laptop.request(f"{first}/accounts/profile/")[0] == 200

@@ -1,0 +1,47 @@
+"""Signing in with email and password; the signed-in user of each request is read from the cache.
+
+Every page a parent sees while signed in needs their user row. `CachedUserBackend` keeps it in the
+shared cache under the user's version, which every save or deletion of the user renews (see the
+receivers below): a new password, a deactivated account or a new name is read afresh at once, on
+every server. `update()` on users would bypass them; nothing here writes users that way.
+"""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from config import versions
+
+# The dotted path a session records for users signed in here (for `login(..., backend=BACKEND)`).
+BACKEND = "accounts.backends.CachedUserBackend"
+# Part of the cache key: raise it when the user model changes shape, so a deploy never reads old rows.
+USER_FORMAT = 1
+USER_SECONDS = 15 * 60
+
+
+def _version_key(user_id) -> str:
+    return f"user-version:{user_id}"
+
+
+class CachedUserBackend(ModelBackend):
+    def get_user(self, user_id):
+        version_key, key = _version_key(user_id), f"user:{USER_FORMAT}:{user_id}"
+        found = cache.get_many([version_key, key])
+        kept = found.get(key)
+        if kept is not None and kept[0] == found.get(version_key):
+            user = kept[1]
+        else:
+            # The version first: a change committed while reading renews it, so what is read now is not kept.
+            (version,) = versions.current(version_key)
+            user = get_user_model()._default_manager.filter(pk=user_id).first()
+            cache.set(key, (version, user), USER_SECONDS)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+@receiver(post_delete, sender=settings.AUTH_USER_MODEL)
+def _user_written(sender, instance, **kwargs):
+    versions.renew([_version_key(instance.pk)])
