@@ -82,8 +82,12 @@ def prepare_floor() -> dict:
     return {"env": env, "static": "/static/" + manifest["paths"]["floor.css"]}
 
 
+# The site and the floor run as many workers as `make serve` does with a shared cache.
+WORKERS = str((os.cpu_count() or 1) * 2 + 1)
+
+
 def serve(env: dict, wsgi: str, bind: str, log: Path) -> subprocess.Popen:
-    env = {**env, "GUNICORN_BIND": bind}
+    env = {**env, "GUNICORN_BIND": bind, "GUNICORN_WORKERS": WORKERS}
     process = subprocess.Popen(
         [GUNICORN, wsgi, "--config", "config/gunicorn.conf.py"],
         cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
