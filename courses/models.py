@@ -318,6 +318,10 @@ class QuizAttempt(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # A parent's latest attempts at a quiz (the quiz page), however many they have made.
+            models.Index(fields=["user", "quiz", "-created_at"], name="courses_attempt_latest"),
+        ]
 
     def __str__(self):
         return f"{self.quiz}: {self.score}%"

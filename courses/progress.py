@@ -146,6 +146,14 @@ class CourseProgress:
                 return before, after
         return None, None
 
+    def complete_with(self, *, lesson_id: int | None = None, module_id: int | None = None) -> bool:
+        """Whether the course would be finished once this lesson is read, or this module's quiz passed."""
+        return bool(self.modules) and all(
+            all(lesson.pk in module.done_lessons or lesson.pk == lesson_id for lesson in module.lessons)
+            and (not module.has_quiz or module.quiz_passed or module.module.pk == module_id)
+            for module in self.modules
+        )
+
     def module_of(self, lesson: Lesson) -> ModuleProgress | None:
         return next((module for module in self.modules if module.module.pk == lesson.module_id), None)
 
@@ -156,10 +164,12 @@ def visible_modules(course: Course, user):
     lessons = Lesson.objects.visible_to(user).only(
         "module_id", "slug", "title", "position", "status", "minutes", "body_html", "key_points", "try_saying", "today"
     )
+    module_fields = ["course_id", "slug", "title", "position", "status"]
+    module_fields += ["quiz__id", "quiz__module_id", "quiz__pass_mark", "quiz__shuffle"]
     return (
         Module.objects.visible_to(user)
         .filter(course=course)
-        .only("course_id", "slug", "title", "position", "status", "quiz__id", "quiz__module_id")
+        .only(*module_fields)
         .select_related("quiz")
         .prefetch_related(Prefetch("lessons", queryset=lessons))
     )
@@ -167,7 +177,7 @@ def visible_modules(course: Course, user):
 
 STRUCTURE_CACHE_SECONDS = 10 * 60
 # Part of the cache key: raise it when what is cached changes shape, so a deploy never reads old entries.
-STRUCTURE_FORMAT = 2
+STRUCTURE_FORMAT = 3
 
 
 # The newest structures this process has read, by cache key. The key names the course's version, so
@@ -183,7 +193,8 @@ def course_modules(course: Course, user) -> list[Module]:
     """
     if user.is_staff:
         return _with_links(list(visible_modules(course, user)), course)
-    key = f"course-structure:{STRUCTURE_FORMAT}:{course.pk}:{course.cache_version}"
+    version = getattr(course, "content_version", None) or content_version()
+    key = f"course-structure:{STRUCTURE_FORMAT}:{course.pk}:{course.cache_version}:{version}"
     modules = _recent_structures.get(key)
     if modules is None:
         modules = cache.get_or_set(
@@ -207,6 +218,15 @@ def published_lesson(course: Course, module_slug: str, lesson_slug: str) -> Less
     return None
 
 
+def published_module(course: Course, module_slug: str) -> Module | None:
+    """A published module of a published course, with its quiz if it has one, from the cached structure."""
+    for module in course_modules(course, AnonymousUser()):
+        if module.slug == module_slug:
+            module.course = course  # so links to the module need no query of their own
+            return module
+    return None
+
+
 def forget_cached_structures() -> None:
     """Empty this process's copies (the shared cache is emptied with `cache.clear()`)."""
     _recent_structures.clear()
@@ -220,19 +240,26 @@ _recent_courses: dict[tuple[str, str], Course | None] = {}
 RECENT_COURSES = 64
 
 
+def content_version() -> str:
+    """The current version of all course content: what is read from it may be kept while it stands."""
+    return versions.current(CONTENT_VERSION)[0]
+
+
 def published_course(slug: str | None = None) -> Course | None:
     """The published course with this slug (without one: the first course); no query while nothing changed.
 
     Every course page starts here, guests' too. The course is shared by the requests of this process
     until course content changes: read it, never change it per request.
     """
-    (version,) = versions.current(CONTENT_VERSION)
+    version = content_version()
     key = (version, slug or "")
     try:
         return _recent_courses[key]
     except KeyError:
         published = Course.objects.published()
         found = published.filter(slug=slug).first() if slug else published.order_by("pk").first()
+        if found is not None:
+            found.content_version = version  # what its structure is read by, without asking again
         if len(_recent_courses) >= RECENT_COURSES:
             _recent_courses.clear()
         _recent_courses[key] = found

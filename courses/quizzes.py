@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from courses import progress
 from courses.models import Answer, Choice, Question, QuestionKind, Quiz, QuizAttempt
 
 _SALT = "courses.quiz-form"
@@ -40,9 +41,28 @@ class ShownQuiz:
         return signing.dumps(payload, salt=_SALT, compress=True)
 
 
+# A quiz's questions and choices by quiz, as of a version of all course content (see
+# `courses.receivers`): read once per process, not on every quiz page and submission.
+_recent_questions: dict[tuple[str, int], dict[int, tuple[Question, list[Choice]]]] = {}
+RECENT_QUIZZES = 64
+
+
 def _questions_with_choices(quiz: Quiz) -> dict[int, tuple[Question, list[Choice]]]:
-    questions = quiz.questions.prefetch_related("choices")
-    return {question.pk: (question, list(question.choices.all())) for question in questions}
+    """The quiz's questions with their choices; shared by the requests of this process: never change them."""
+    key = (progress.content_version(), quiz.pk)
+    found = _recent_questions.get(key)
+    if found is None:
+        questions = quiz.questions.prefetch_related("choices")
+        found = {question.pk: (question, list(question.choices.all())) for question in questions}
+        if len(_recent_questions) >= RECENT_QUIZZES:
+            _recent_questions.clear()
+        _recent_questions[key] = found
+    return found
+
+
+def forget_cached_questions() -> None:
+    """Empty this process's copies (tests start each with none)."""
+    _recent_questions.clear()
 
 
 def prepare(quiz: Quiz) -> ShownQuiz:

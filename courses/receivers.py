@@ -1,14 +1,27 @@
 """Keep what `courses.progress` caches exact: each write that changes it gives it a new version.
 
 A learner's progress, enrolment and picked starters are cached under their learner version; the
-published courses under the content version.
+published courses, their structure and their quizzes under the content version, which every write
+of content renews (and `Course.content_changed()`, which the admin, the importer and publishing call).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from courses import progress
-from courses.models import Course, Enrollment, FamilyPlan, LessonCompletion, PlanStarter, QuizAttempt
+from courses.models import (
+    Choice,
+    Course,
+    Enrollment,
+    FamilyPlan,
+    Lesson,
+    LessonCompletion,
+    Module,
+    PlanStarter,
+    Question,
+    Quiz,
+    QuizAttempt,
+)
 from courses.signals import content_changed, progress_changed
 
 
@@ -33,8 +46,13 @@ def _starter_picked_or_removed(sender, instance, **kwargs):
     progress.learner_changed(FamilyPlan.objects.filter(pk=instance.plan_id).values_list("user_id", flat=True).first())
 
 
-@receiver(post_save, sender=Course)
-@receiver(post_delete, sender=Course)
-@receiver(content_changed)
-def _course_written(sender, **kwargs):
+def _content_written(sender, **kwargs):
     progress.content_changed()
+
+
+content_changed.connect(_content_written)
+# Quizzes and course structures are read from the cache by this version: a question deleted without
+# `content_changed` (from a shell, say) must not be scored from a stale copy.
+for _model in (Course, Module, Lesson, Quiz, Question, Choice):
+    post_save.connect(_content_written, sender=_model, dispatch_uid=f"content-saved-{_model.__name__}")
+    post_delete.connect(_content_written, sender=_model, dispatch_uid=f"content-deleted-{_model.__name__}")

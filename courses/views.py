@@ -164,6 +164,8 @@ def complete_lesson(request, course, module, lesson):
     course_progress = _learner_progress(request, lesson.module.course)
     if request.user.is_authenticated:
         progress.complete_lesson(user=request.user, lesson=lesson)
+        if course_progress.complete_with(lesson_id=lesson.pk):  # the last lesson read after every quiz passed
+            progress.issue_certificate_if_complete(user=request.user, course=lesson.module.course)
     elif progress.is_open_to_guests(course_progress, lesson):
         progress.remember_guest_lesson(request.session, lesson)
     else:
@@ -185,11 +187,16 @@ def complete_lesson(request, course, module, lesson):
 
 
 def _visible_quiz(request, course, module) -> Quiz:
-    return get_object_or_404(
-        Quiz.objects.select_related("module__course").filter(module__in=Module.objects.visible_to(request.user)),
-        module__course__slug=course,
-        module__slug=module,
-    )
+    if request.user.is_staff:  # drafts too, read fresh from the database
+        return get_object_or_404(
+            Quiz.objects.select_related("module__course").filter(module__in=Module.objects.visible_to(request.user)),
+            module__course__slug=course,
+            module__slug=module,
+        )
+    found = progress.published_module(_published_course_or_404(course), module)
+    if found is None or not hasattr(found, "quiz"):
+        raise Http404
+    return found.quiz
 
 
 def _kept_answers(request, shown: quizzes.ShownQuiz) -> dict:
@@ -228,11 +235,13 @@ def quiz(request, course, module):
         else:
             form = quizzes.QuizForm(shown, request.POST)
             if form.is_valid():
+                # Read before the attempt (from the cache): whether this pass could finish the course.
+                course_progress = progress.course_progress(quiz.module.course, user=request.user)
                 attempt, _created = quizzes.record_attempt(
                     user=request.user, quiz=quiz, shown=shown, picked=form.chosen()
                 )
                 progress.touch(user=request.user, course=quiz.module.course)
-                if attempt.passed:
+                if attempt.passed and course_progress.complete_with(module_id=quiz.module_id):
                     progress.issue_certificate_if_complete(user=request.user, course=quiz.module.course)
                 return redirect("courses:quiz-result", course=course, module=module, token=attempt.token)
     else:
@@ -291,10 +300,13 @@ def learning(request):
 @require_safe
 @login_required
 def certificate(request, course):
-    """The learner's own certificate for a course, printable."""
-    certificate = get_object_or_404(
-        Certificate.objects.select_related("course"), user=request.user, course__slug=course
-    )
+    """The learner's own certificate for a course, printable; issued here if they finished without one."""
+    certificate = Certificate.objects.select_related("course").filter(user=request.user, course__slug=course).first()
+    if certificate is None:
+        finished = progress.published_course(course)
+        certificate = finished and progress.issue_certificate_if_complete(user=request.user, course=finished)
+        if not certificate:
+            raise Http404
     return render(request, "courses/certificate.html", {"certificate": certificate, "own": True})
 
 

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from config.templatetags import fragments
-from courses import progress
+from courses import progress, quizzes
 from schools import dashboard
 
 
@@ -19,18 +19,20 @@ def _collected_static_files():
     call_command("collectstatic", interactive=False, verbosity=0)
 
 
+def _forget_everything_kept():
+    cache.clear()
+    progress.forget_cached_structures()
+    quizzes.forget_cached_questions()
+    dashboard.forget_snapshots()
+    fragments.forget_fragments()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Throttling counts live in the cache: each test starts with none, whatever ran before it."""
-    cache.clear()
-    progress.forget_cached_structures()
-    dashboard.forget_snapshots()
-    fragments.forget_fragments()
+    """Throttling counts and cached pages live in the cache and in each process: each test starts with none."""
+    _forget_everything_kept()
     yield
-    cache.clear()
-    progress.forget_cached_structures()
-    dashboard.forget_snapshots()
-    fragments.forget_fragments()
+    _forget_everything_kept()
 
 
 @pytest.fixture

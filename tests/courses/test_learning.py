@@ -283,7 +283,9 @@ class TestQuiz:
             tuple(re.findall(r'name="(question_\d+)"', client.get(quiz_url(course)).content.decode())) for _ in range(6)
         }
         assert len(orders) > 1
-        Quiz.objects.update(shuffle=False)
+        quiz = Quiz.objects.get()
+        quiz.shuffle = False
+        quiz.save()
         orders = {
             tuple(re.findall(r'name="(question_\d+)"', client.get(quiz_url(course)).content.decode())) for _ in range(3)
         }
@@ -315,6 +317,28 @@ class TestCompletion:
         submit(client, course, token, answers)
         assert not Certificate.objects.exists()
         assert client.get(f"/learning/certificates/{course.slug}/").status_code == 404
+
+    def test_reading_the_last_lesson_after_every_quiz_issues_the_certificate(self, client, parent, course):
+        for module in (1, 2):
+            token, answers = quiz_form(client, course, module)
+            submit(client, course, token, answers, module=module)
+        for module, lesson in [(1, 1), (1, 2), (2, 1)]:
+            client.post(lesson_url(course, module, lesson) + "complete/")
+        assert not Certificate.objects.exists()
+        client.post(lesson_url(course, 2, 2) + "complete/")
+        assert Certificate.objects.get().user == parent
+
+    def test_a_finished_learner_without_a_certificate_gets_one_on_asking(self, client, parent, course):
+        from courses.models import Lesson
+
+        for lesson in Lesson.objects.filter(module__course=course):
+            LessonCompletion.objects.create(user=parent, lesson=lesson)
+        for quiz in Quiz.objects.filter(module__course=course):
+            QuizAttempt.objects.create(user=parent, quiz=quiz, token=f"t{quiz.pk}", correct_count=2,
+                                       question_count=2, score=100, passed=True)  # fmt: skip
+        response = client.get(f"/learning/certificates/{course.slug}/")
+        assert response.status_code == 200
+        assert Certificate.objects.get().code in response.content.decode()
 
     def test_verification_is_public_and_shows_only_the_certificate(self, client, parent, course):
         self.finish(client, course)
