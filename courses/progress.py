@@ -330,15 +330,37 @@ def learner_state(user, course: Course) -> LearnerState:
     The state and the learner's version are read together, in one round trip; a state kept under an
     earlier version is read afresh.
     """
-    version_key, key = learner_version_key(user.pk), f"learner:{LEARNER_STATE_FORMAT}:{user.pk}:{course.pk}"
+    state = _kept_learner_state(user.pk, course.pk)
+    if state is None:
+        # The version first: a change committed while reading renews it, so what is read now is not kept.
+        (version,) = versions.current(learner_version_key(user.pk))
+        state = replace(_read_learner_state(user, course), version=version)
+        cache.set(_learner_state_key(user.pk, course.pk), state, LEARNER_STATE_SECONDS)
+    return state
+
+
+def _learner_state_key(user_id: int, course_id: int) -> str:
+    return f"learner:{LEARNER_STATE_FORMAT}:{user_id}:{course_id}"
+
+
+def _kept_learner_state(user_id: int, course_id: int) -> LearnerState | None:
+    """The cached state, if it is still current."""
+    version_key, key = learner_version_key(user_id), _learner_state_key(user_id, course_id)
     found = cache.get_many([version_key, key])
     state = found.get(key)
-    if state is None or state.version != found.get(version_key):
-        # The version first: a change committed while reading renews it, so what is read now is not kept.
-        (version,) = versions.current(version_key)
-        state = replace(_read_learner_state(user, course), version=version)
-        cache.set(key, state, LEARNER_STATE_SECONDS)
-    return state
+    return state if state is not None and state.version == found.get(version_key) else None
+
+
+def passed_before(attempt: QuizAttempt) -> bool:
+    """Whether the learner had already passed this attempt's quiz, as far as the cache knows for sure.
+
+    False when it cannot tell without a query (then their progress is read afresh, which is always right).
+    """
+    if attempt.user_id is None or not QuizAttempt.quiz.is_cached(attempt) or not Quiz.module.is_cached(attempt.quiz):
+        return False
+    module = attempt.quiz.module
+    state = _kept_learner_state(attempt.user_id, module.course_id)
+    return state is not None and module.pk in state.passed
 
 
 def _read_learner_state(user, course: Course) -> LearnerState:
@@ -432,7 +454,7 @@ def adopt_guest_progress(*, user, session) -> int:
     )
     for course in {lesson.module.course for lesson in lessons}:
         touch(user=user, course=course)
-    signals.progress_changed.send(sender=LessonCompletion, user=user)
+    signals.progress_changed.send(sender=LessonCompletion, user_id=user.pk)
     return len(lessons) - len(already)
 
 

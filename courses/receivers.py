@@ -27,17 +27,27 @@ from courses.signals import content_changed, progress_changed
 
 @receiver(post_save, sender=LessonCompletion)
 @receiver(post_delete, sender=LessonCompletion)
-@receiver(post_save, sender=QuizAttempt)
 @receiver(post_delete, sender=QuizAttempt)
-@receiver(post_save, sender=Enrollment)
-@receiver(post_delete, sender=Enrollment)
-def _learner_row_written(sender, instance, **kwargs):
-    progress.learner_changed(instance.user_id)
+def _progress_written(sender, instance, **kwargs):
+    progress_changed.send(sender=sender, user_id=instance.user_id)
+
+
+@receiver(post_save, sender=QuizAttempt)
+def _attempt_written(sender, instance, **kwargs):
+    # A failed attempt, or another pass of a quiz already passed, changes nobody's progress.
+    if instance.passed and not progress.passed_before(instance):
+        progress_changed.send(sender=sender, user_id=instance.user_id)
 
 
 @receiver(progress_changed)
-def _learner_rows_written_in_bulk(sender, user, **kwargs):
-    progress.learner_changed(user.pk)
+def _progress_changed(sender, user_id, **kwargs):
+    progress.learner_changed(user_id)
+
+
+@receiver(post_save, sender=Enrollment)
+@receiver(post_delete, sender=Enrollment)
+def _enrolment_written(sender, instance, **kwargs):
+    progress.learner_changed(instance.user_id)
 
 
 @receiver(post_save, sender=PlanStarter)

@@ -2,8 +2,8 @@
 
 from django.dispatch import Signal
 
-# Sent with `user` after progress is written in bulk (which sends no post_save), e.g. a guest's
-# lessons carried into their account. Single writes send Django's own post_save.
+# Sent with `user_id` whenever a learner's progress changed: a lesson read (or its completion
+# removed), a quiz passed for the first time (or an attempt removed), progress written in bulk.
 progress_changed = Signal()
 
 # Sent with `course` when anything in it changed (written with an UPDATE, which sends no post_save).

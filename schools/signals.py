@@ -1,15 +1,14 @@
 """Keep dashboards exact: any write that changes what a school's dashboard shows gives it a new version.
 
 See `schools.dashboard.snapshot`. Progress is the courses app's; it knows nothing of schools, so
-the schools app listens to its models' signals (and to `courses.signals.progress_changed` for bulk
-writes, which send none).
+the schools app listens to `courses.signals.progress_changed`, which it sends whenever a learner's
+progress changed.
 """
 
 from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses.models import LessonCompletion, QuizAttempt
 from courses.signals import progress_changed
 from schools.dashboard import changed
 from schools.models import Assignment, Cohort, Membership, Role, School
@@ -21,17 +20,9 @@ def _schools_of(user_id) -> list[int]:
     return list(Membership.objects.filter(user_id=user_id, role=Role.FAMILY).values_list("school_id", flat=True))
 
 
-@receiver(post_save, sender=LessonCompletion)
-@receiver(post_delete, sender=LessonCompletion)
-@receiver(post_save, sender=QuizAttempt)
-@receiver(post_delete, sender=QuizAttempt)
-def _progress_written(sender, instance, **kwargs):
-    changed(_schools_of(instance.user_id))
-
-
 @receiver(progress_changed)
-def _progress_written_in_bulk(sender, user, **kwargs):
-    changed(_schools_of(user.pk))
+def _progress_written(sender, user_id, **kwargs):
+    changed(_schools_of(user_id))
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -491,3 +491,25 @@ class TestCachedProgress:
         other = make_user()
         assert progress.learner_state(other, course).done == frozenset()
         assert progress.learner_state(parent, course).done
+
+    def test_only_a_first_pass_of_a_quiz_changes_the_learners_progress(self, client, parent, course):
+        from config import versions
+
+        def version():
+            return versions.current(progress.learner_version_key(parent.pk))[0]
+
+        client.post(f"{course.get_absolute_url()}enrol/")
+        token, answers = quiz_form(client, course)
+        progress.learner_state(parent, course)
+        before = version()
+        submit(client, course, token, answers, right=False)
+        assert version() == before  # a failed attempt: nothing the learner's pages show changed
+        token, answers = quiz_form(client, course)
+        submit(client, course, token, answers)
+        first_pass = version()
+        assert first_pass != before
+        progress.learner_state(parent, course)
+        token, answers = quiz_form(client, course)
+        submit(client, course, token, answers)
+        assert version() == first_pass  # passed again: still nothing new
+        assert progress.learner_state(parent, course).passed == {course.modules.get(slug="module-1").pk}
