@@ -11,7 +11,8 @@ import time
 import uuid
 
 logger = logging.getLogger("sof.requests")
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# A request id offered by the proxy in front is kept if it looks like one; otherwise a new one is made.
+REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class JsonFormatter(logging.Formatter):
@@ -37,20 +38,17 @@ class RequestLogMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         offered = request.META.get("HTTP_X_REQUEST_ID", "")  # not request.headers, which copies them all
-        request.request_id = offered if _REQUEST_ID.match(offered) else uuid.uuid4().hex
+        request.request_id = offered if REQUEST_ID.match(offered) else uuid.uuid4().hex
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
-        logger.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "route": match.view_name if match else None,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "request_id": request.request_id,
-                }
-            },
-        )
+        route = match.view_name if match else None
+        log_request(request.method, route, response.status_code, started, request.request_id)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+def log_request(method: str, route: str | None, status: int, started: float, request_id: str) -> None:
+    """The request's line: `started` is its `time.perf_counter()` when it arrived."""
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    fields = {"method": method, "route": route, "status": status, "duration_ms": duration_ms, "request_id": request_id}
+    logger.info("request", extra={"fields": fields})
