@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import versions
+from courses import progress
 from courses.models import Course, LessonCompletion, Module, QuizAttempt, Status
 from courses.progress import DONE, IN_PROGRESS, NOT_STARTED
 from schools.models import Assignment, Membership, School
@@ -207,7 +208,7 @@ def _sorted(rows: list[FamilyRow], sort: str) -> list[FamilyRow]:
 
 # Snapshots ---------------------------------------------------------------------------------------
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 RECENT_SNAPSHOTS = 8
 SHARED_SNAPSHOT_SECONDS = 60 * 60
 _snapshots: dict[tuple, "Snapshot"] = {}
@@ -248,22 +249,20 @@ def changed(school_ids: Iterable[int]) -> None:
 
 
 def snapshot(school: School) -> Snapshot:
-    """The school's families and totals, reused while nothing they show has changed."""
-    course = school.the_course()
-    key = (
-        SNAPSHOT_FORMAT,
-        school.pk,
-        versions.current(_version_key(school.pk))[0],
-        course.cache_version if course else "",
-        timezone.localdate(),
-    )
+    """The school's families and totals, reused while nothing they show has changed.
+
+    Named by the school's version and the version of course content (module titles show), so a
+    warm dashboard reads one pair of versions and no database row of its own.
+    """
+    school_version, content_version = versions.current(_version_key(school.pk), progress.CONTENT_VERSION)
+    key = (SNAPSHOT_FORMAT, school.pk, school_version, content_version, timezone.localdate())
     taken = _snapshots.get(key)
     if taken is None:
         version = "-".join(map(str, key))
         # Another process may have worked it out already: loading it is far quicker than doing it again.
         taken = cache.get(f"school-dashboard:{version}")
         if taken is None:
-            taken = _take_snapshot(school, course, version)
+            taken = _take_snapshot(school, school.the_course(), version)
             cache.set(f"school-dashboard:{version}", taken, SHARED_SNAPSHOT_SECONDS)
         if len(_snapshots) >= RECENT_SNAPSHOTS:
             _snapshots.clear()

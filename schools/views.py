@@ -1,4 +1,4 @@
-from functools import wraps
+from functools import cached_property, wraps
 
 import segno
 from django.contrib import messages
@@ -176,24 +176,44 @@ def request_school(request):
 @coordinator_view
 def dashboard(request, school):
     """Who has finished, who is on the way and who has not started: completion only."""
-    form = DashboardFilterForm(request.GET or None, school=school)
-    filters = form.filters() if form.is_bound else {"search": "", "cohort": None, "status": "", "sort": "name"}
-    board = dashboards.dashboard(school, **filters)
-    page = Paginator(board.rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "schools/dashboard.html",
-        {
-            "school": school,
-            "board": board,
-            "page": page,
-            "rows": [board.snapshot.row_html(row) for row in page.object_list],
-            "form": form,
-            "query": query.urlencode(),
-        },
-    )
+    return render(request, "schools/dashboard.html", {"school": school, "listing": DashboardListing(request, school)})
+
+
+class DashboardListing:
+    """The families a coordinator asked for, worked out only when the page is not rendered already.
+
+    The page below the header is the same for every request with the same query against the same
+    snapshot (`{% fragment %}` in schools/dashboard.html), so a warm dashboard never filters,
+    pages or renders anything.
+    """
+
+    def __init__(self, request, school):
+        self.request, self.school = request, school
+        self.version = dashboards.snapshot(school).version
+
+    @cached_property
+    def form(self):
+        return DashboardFilterForm(self.request.GET or None, school=self.school)
+
+    @cached_property
+    def board(self):
+        form = self.form
+        filters = form.filters() if form.is_bound else {"search": "", "cohort": None, "status": "", "sort": "name"}
+        return dashboards.dashboard(self.school, **filters)
+
+    @cached_property
+    def page(self):
+        return Paginator(self.board.rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+
+    @cached_property
+    def rows(self):
+        return [self.board.snapshot.row_html(row) for row in self.page.object_list]
+
+    @cached_property
+    def query(self):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return query.urlencode()
 
 
 @require_safe
