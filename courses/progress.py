@@ -259,7 +259,7 @@ def published_course(slug: str | None = None) -> Course | None:
         published = Course.objects.published()
         found = published.filter(slug=slug).first() if slug else published.order_by("pk").first()
         if found is not None:
-            found.content_version = version  # what its structure is read by, without asking again
+            found.content_version = version  # what its structure and quizzes are read by, without asking again
         if len(_recent_courses) >= RECENT_COURSES:
             _recent_courses.clear()
         _recent_courses[key] = found

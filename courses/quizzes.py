@@ -49,7 +49,8 @@ RECENT_QUIZZES = 64
 
 def _questions_with_choices(quiz: Quiz) -> dict[int, tuple[Question, list[Choice]]]:
     """The quiz's questions with their choices; shared by the requests of this process: never change them."""
-    key = (progress.content_version(), quiz.pk)
+    course = quiz.module.course
+    key = (getattr(course, "content_version", None) or progress.content_version(), quiz.pk)
     found = _recent_questions.get(key)
     if found is None:
         questions = quiz.questions.prefetch_related("choices")
@@ -141,7 +142,7 @@ def is_right(choices: list[Choice], picked: set[int]) -> bool:
     return picked == {choice.pk for choice in choices if choice.is_correct}
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # in a caller's transaction, no savepoint of its own: one fewer statement
 def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[int]]) -> tuple[QuizAttempt, bool]:
     """Score and save one attempt; a second submit of the same form returns the first attempt."""
     results = [(question, choices, is_right(choices, picked[question.pk])) for question, choices in shown.questions]
