@@ -20,6 +20,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+import redis
+
 ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -63,6 +65,9 @@ def prepare_site(database: str) -> tuple[dict, dict]:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "sof_bench"], check=True)
         url = PG_URL
     env = site_env(url)
+    # Each database starts with an empty cache: what the other run cached (users and progress under
+    # the same ids) must not be read as this one's.
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()
     for command in (["migrate", "--noinput"], ["load_bundled_course"], ["collectstatic", "--noinput", "-v0"]):
         run([PY, "manage.py", *command], env=env)
     print(run([PY, "-m", "bench.generate_data", str(out)], env=env).stdout.strip())
@@ -142,6 +147,18 @@ def fetch(url: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, dict(response.headers), response.read()
+
+
+def check_signed_in(info: dict) -> None:
+    """The parent's and the coordinator's cookies open their pages: never measure a redirect to log in."""
+    _, _, lesson = fetch(f"http://{SITE}{info['lesson_url']}", {"Cookie": f"sessionid={info['session']}"})
+    if b"Log out" not in lesson:
+        raise RuntimeError("the benchmark's parent is not signed in")
+    if "dashboard_url" in info:
+        cookie = {"Cookie": f"sessionid={info['coordinator_session']}"}
+        status, _, board = fetch(f"http://{SITE}{info['dashboard_url']}", cookie)
+        if status != 200 or b"At a glance" not in board:
+            raise RuntimeError("the benchmark's coordinator does not reach the dashboard")
 
 
 def page_weight(info: dict) -> dict:
@@ -266,6 +283,7 @@ def measure(database: str, floor: dict) -> dict:
     floor_server = serve(floor["env"], "bench.floor.wsgi", FLOOR, logs / "floor.log")
     try:
         info["site_static"] = static_headers(info)["url"]
+        check_signed_in(info)
         results: dict = {}
         # A short pass first, discarded: each worker's first requests fill its caches and compile templates.
         for _name, server, path, options in targets(info):
