@@ -414,8 +414,14 @@ def enrol(*, user, course: Course) -> Enrollment:
     return enrollment
 
 
+# "Last active" is shown to the day: noting it more than once a minute would only add writes.
+ACTIVITY_SECONDS = 60
+
+
 def touch(*, user, course: Course) -> None:
-    """Note the learner's latest activity in the course (enrolling them if need be)."""
+    """Note the learner's latest activity in the course, to the minute (enrolling them if need be)."""
+    if not cache.add(f"active:{user.pk}:{course.pk}", True, ACTIVITY_SECONDS):
+        return
     now = timezone.now()
     if not Enrollment.objects.filter(user=user, course=course).update(last_activity_at=now):
         Enrollment.objects.get_or_create(user=user, course=course, defaults={"last_activity_at": now})

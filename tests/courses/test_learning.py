@@ -513,3 +513,12 @@ class TestCachedProgress:
         submit(client, course, token, answers)
         assert version() == first_pass  # passed again: still nothing new
         assert progress.learner_state(parent, course).passed == {course.modules.get(slug="module-1").pk}
+
+
+def test_activity_is_noted_at_most_once_a_minute(course, django_assert_num_queries):
+    parent = make_user()
+    progress.touch(user=parent, course=course)
+    first = Enrollment.objects.get(user=parent).last_activity_at
+    with django_assert_num_queries(0):
+        progress.touch(user=parent, course=course)
+    assert Enrollment.objects.get(user=parent).last_activity_at == first
