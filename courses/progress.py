@@ -364,7 +364,7 @@ def passed_before(attempt: QuizAttempt) -> bool:
 
 
 def _read_learner_state(user, course: Course) -> LearnerState:
-    """Three queries: done lessons, passed quizzes and the enrolment in one, then the picked starters."""
+    """Two queries: done lessons, passed quizzes and the enrolment in one, then the picked starters."""
     done, passed, enrolled = set(), set(), False
     with connection.cursor() as cursor:
         cursor.execute(_learner_state_sql(), [user.pk, course.pk, user.pk, True, course.pk, user.pk, course.pk])
