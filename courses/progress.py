@@ -72,6 +72,8 @@ class CourseProgress:
     # The conversation starters in the learner's plan, by lesson (none for guests).
     picked: Mapping[int, frozenset[str]] = field(default_factory=dict)
     enrolled: bool = False
+    # The cached structure it was built from (the key of a reused one is its identity).
+    modules_read: list | None = field(default=None, repr=False, compare=False)
 
     @property
     def steps(self) -> int:
@@ -231,6 +233,7 @@ def forget_cached_structures() -> None:
     """Empty this process's copies (the shared cache is emptied with `cache.clear()`)."""
     _recent_structures.clear()
     _recent_courses.clear()
+    _recent_progress.clear()
 
 
 # Published courses by slug, as of a version of all course content; renewed whenever a course or
@@ -282,19 +285,39 @@ def _with_links(modules: list[Module], course: Course) -> list[Module]:
     return modules
 
 
+# Progress built for parents and guests, by the structure and the state it was built from: a parent
+# reloading a page, or guests at the same point, get the one already built.
+_recent_progress: dict[tuple, CourseProgress] = {}
+RECENT_PROGRESS = 1024
+
+
 def course_progress(course: Course, *, user=None, guest_lessons=()) -> CourseProgress:
-    """Where a learner (or a guest, from the lessons kept in their session) stands in a course."""
-    modules = course_modules(course, user or AnonymousUser())
-    if user is not None and user.is_authenticated:
+    """Where a learner (or a guest, from the lessons kept in their session) stands in a course.
+
+    What parents and guests get may be shared with other requests of this process: read it, never change it.
+    """
+    user = user or AnonymousUser()
+    modules = course_modules(course, user)
+    if user.is_authenticated:
         state = learner_state(user, course)
         done, passed, picked, enrolled = state.done, state.passed, state.picked, state.enrolled
+        key = (id(modules), user.pk, state.version)
     else:
         done, passed, picked, enrolled = set(guest_lessons), set(), {}, False
+        key = (id(modules), None, tuple(sorted(done)))
+    kept = None if user.is_staff else _recent_progress.get(key)
+    if kept is not None and kept.modules_read is modules:
+        return kept
     progress = CourseProgress(course, picked=picked, enrolled=enrolled)
     for module in modules:
         module.course = course  # so links to the module need no query of their own
         has_quiz = hasattr(module, "quiz")
         progress.modules.append(ModuleProgress(module, list(module.lessons.all()), done, module.pk in passed, has_quiz))
+    if not user.is_staff:
+        progress.modules_read = modules
+        if len(_recent_progress) >= RECENT_PROGRESS:
+            _recent_progress.clear()
+        _recent_progress[key] = progress
     return progress
 
 

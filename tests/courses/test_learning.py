@@ -522,3 +522,15 @@ def test_activity_is_noted_at_most_once_a_minute(course, django_assert_num_queri
     with django_assert_num_queries(0):
         progress.touch(user=parent, course=course)
     assert Enrollment.objects.get(user=parent).last_activity_at == first
+
+
+def test_progress_is_built_once_while_nothing_changes(course):
+    parent = make_user()
+    first = progress.course_progress(course, user=parent)
+    assert progress.course_progress(course, user=parent) is first
+    lesson = first.modules[0].lessons[0]
+    progress.complete_lesson(user=parent, lesson=lesson)
+    after = progress.course_progress(course, user=parent)
+    assert after is not first
+    assert lesson.pk in after.modules[0].done_lessons
+    assert progress.course_progress(course, user=make_user()).steps_done == 0
