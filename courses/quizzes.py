@@ -142,9 +142,13 @@ def is_right(choices: list[Choice], picked: set[int]) -> bool:
     return picked == {choice.pk for choice in choices if choice.is_correct}
 
 
-@transaction.atomic(savepoint=False)  # in a caller's transaction, no savepoint of its own: one fewer statement
 def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[int]]) -> tuple[QuizAttempt, bool]:
-    """Score and save one attempt; a second submit of the same form returns the first attempt."""
+    """Score and save one attempt and note the learner's activity; a second submit of the same form
+    returns the first attempt.
+
+    One transaction, with no savepoint of its own: a second submit breaks the token's unique
+    constraint and is rolled back whole (a round trip fewer for every first submit).
+    """
     results = [(question, choices, is_right(choices, picked[question.pk])) for question, choices in shown.questions]
     correct = sum(1 for *_, right in results if right)
     total = len(results)
@@ -160,16 +164,17 @@ def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[
                 score=score,
                 passed=score >= quiz.pass_mark,
             )
+            answers = Answer.objects.bulk_create(
+                [Answer(attempt=attempt, question=question, is_correct=right) for question, _choices, right in results]
+            )
+            Answer.choices.through.objects.bulk_create(
+                [
+                    Answer.choices.through(answer_id=answer.pk, choice_id=choice_id)
+                    for answer, (question, *_rest) in zip(answers, results, strict=True)
+                    for choice_id in sorted(picked[question.pk])
+                ]
+            )
+            progress.touch(user=user, course=quiz.module.course)
     except IntegrityError:
         return QuizAttempt.objects.get(token=shown.token, user=user), False
-    answers = Answer.objects.bulk_create(
-        [Answer(attempt=attempt, question=question, is_correct=right) for question, _choices, right in results]
-    )
-    Answer.choices.through.objects.bulk_create(
-        [
-            Answer.choices.through(answer_id=answer.pk, choice_id=choice_id)
-            for answer, (question, *_rest) in zip(answers, results, strict=True)
-            for choice_id in sorted(picked[question.pk])
-        ]
-    )
     return attempt, True

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -238,11 +237,9 @@ def quiz(request, course, module):
             if form.is_valid():
                 # Read before the attempt (from the cache): whether this pass could finish the course.
                 course_progress = progress.course_progress(quiz.module.course, user=request.user)
-                with transaction.atomic():  # one write transaction, not two
-                    attempt, _created = quizzes.record_attempt(
-                        user=request.user, quiz=quiz, shown=shown, picked=form.chosen()
-                    )
-                    progress.touch(user=request.user, course=quiz.module.course)
+                attempt, _created = quizzes.record_attempt(
+                    user=request.user, quiz=quiz, shown=shown, picked=form.chosen()
+                )
                 if attempt.passed and course_progress.complete_with(module_id=quiz.module_id):
                     progress.issue_certificate_if_complete(user=request.user, course=quiz.module.course)
                 return redirect("courses:quiz-result", course=course, module=module, token=attempt.token)
