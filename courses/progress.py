@@ -233,6 +233,7 @@ def forget_cached_structures() -> None:
     """Empty this process's copies (the shared cache is emptied with `cache.clear()`)."""
     _recent_structures.clear()
     _recent_courses.clear()
+    _course_ids.clear()
     _recent_progress.clear()
 
 
@@ -240,6 +241,7 @@ def forget_cached_structures() -> None:
 # anything in it changes (`Course.content_changed` and the receivers in `courses.receivers`).
 CONTENT_VERSION = "course-content-version"
 _recent_courses: dict[tuple[str, str], Course | None] = {}
+_course_ids: dict[str, int] = {}  # by slug: which learner state to fetch with the content version
 RECENT_COURSES = 64
 
 
@@ -248,25 +250,35 @@ def content_version() -> str:
     return versions.current(CONTENT_VERSION)[0]
 
 
-def published_course(slug: str | None = None) -> Course | None:
+def published_course(slug: str | None = None, *, learner=None) -> Course | None:
     """The published course with this slug (without one: the first course); no query while nothing changed.
 
     Every course page starts here, guests' too. The course is shared by the requests of this process
-    until course content changes: read it, never change it per request.
+    until course content changes: read it, never change it per request. With a signed-in `learner`,
+    their progress in it is fetched in the same round trip to the cache, for `learner_state` to use once.
     """
-    version = content_version()
+    names = [CONTENT_VERSION]
+    course_id = _course_ids.get(slug or "")
+    if learner is not None and learner.is_authenticated and course_id is not None:
+        names += [learner_version_key(learner.pk), _learner_state_key(learner.pk, course_id)]
+    found = cache.get_many(names)
+    version = found.get(CONTENT_VERSION) or content_version()
+    if len(names) > 1:
+        learner.__dict__["_fetched_learner_state"] = (course_id, _changes_seen, found)
     key = (version, slug or "")
     try:
         return _recent_courses[key]
     except KeyError:
         published = Course.objects.published()
-        found = published.filter(slug=slug).first() if slug else published.order_by("pk").first()
-        if found is not None:
-            found.content_version = version  # what its structure and quizzes are read by, without asking again
+        course = published.filter(slug=slug).first() if slug else published.order_by("pk").first()
+        if course is not None:
+            course.content_version = version  # what its structure and quizzes are read by, without asking again
+            _course_ids[slug or ""] = course.pk
         if len(_recent_courses) >= RECENT_COURSES:
             _recent_courses.clear()
-        _recent_courses[key] = found
-        return found
+            _course_ids.clear()
+        _recent_courses[key] = course
+        return course
 
 
 def content_changed() -> None:
@@ -341,9 +353,15 @@ def learner_version_key(user_id: int) -> str:
     return f"learner-version:{user_id}"
 
 
+# Learner changes made by this process: a state fetched before one is never used after it.
+_changes_seen = 0
+
+
 def learner_changed(user_id: int | None) -> None:
     """Something in LearnerState changed for this learner: their pages read it afresh."""
+    global _changes_seen
     if user_id is not None:
+        _changes_seen += 1
         versions.renew([learner_version_key(user_id)])
 
 
@@ -353,7 +371,10 @@ def learner_state(user, course: Course) -> LearnerState:
     The state and the learner's version are read together, in one round trip; a state kept under an
     earlier version is read afresh.
     """
-    state = _kept_learner_state(user.pk, course.pk)
+    # What `published_course` fetched with the course, used once and only if nothing changed since.
+    fetched_for, changes, fetched = user.__dict__.pop("_fetched_learner_state", (None, None, None))
+    usable = fetched_for == course.pk and changes == _changes_seen
+    state = _kept_learner_state(user.pk, course.pk, fetched if usable else None)
     if state is None:
         # The version first: a change committed while reading renews it, so what is read now is not kept.
         (version,) = versions.current(learner_version_key(user.pk))
@@ -366,10 +387,10 @@ def _learner_state_key(user_id: int, course_id: int) -> str:
     return f"learner:{LEARNER_STATE_FORMAT}:{user_id}:{course_id}"
 
 
-def _kept_learner_state(user_id: int, course_id: int) -> LearnerState | None:
-    """The cached state, if it is still current."""
+def _kept_learner_state(user_id: int, course_id: int, fetched: dict | None = None) -> LearnerState | None:
+    """The cached state, if it is still current (from `fetched`, what `published_course` read with the course)."""
     version_key, key = learner_version_key(user_id), _learner_state_key(user_id, course_id)
-    found = cache.get_many([version_key, key])
+    found = fetched if fetched is not None else cache.get_many([version_key, key])
     state = found.get(key)
     return state if state is not None and state.version == found.get(version_key) else None
 

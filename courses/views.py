@@ -18,8 +18,8 @@ from courses.contacts import FIRST_STEPS, HELP_CONTACTS
 from courses.models import Answer, Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
 
 
-def _published_course_or_404(slug: str) -> Course:
-    course = progress.published_course(slug)
+def _published_course_or_404(request, slug: str) -> Course:
+    course = progress.published_course(slug, learner=request.user)
     if course is None:
         raise Http404
     return course
@@ -42,7 +42,7 @@ def _draft_preview(*items) -> bool:
 @require_safe
 def home(request):
     """What the site is, who it is for, and how to start (or where to carry on)."""
-    course = progress.published_course()
+    course = progress.published_course(learner=request.user)
     context = {"course": course}
     if course:
         course_progress = _learner_progress(request, course)
@@ -75,7 +75,7 @@ def course_detail(request, course):
     if request.user.is_staff:  # drafts too, read fresh from the database
         course = get_object_or_404(Course.objects.visible_to(request.user), slug=course)
     else:
-        course = _published_course_or_404(course)
+        course = _published_course_or_404(request, course)
     course_progress = _learner_progress(request, course)
     return render(
         request,
@@ -121,7 +121,7 @@ def _visible_lesson(request, course, module, lesson) -> Lesson:
             module__slug=module,
             slug=lesson,
         )
-    found = progress.published_lesson(_published_course_or_404(course), module, lesson)
+    found = progress.published_lesson(_published_course_or_404(request, course), module, lesson)
     if found is None:
         raise Http404
     return found
@@ -193,7 +193,7 @@ def _visible_quiz(request, course, module) -> Quiz:
             module__course__slug=course,
             module__slug=module,
         )
-    found = progress.published_module(_published_course_or_404(course), module)
+    found = progress.published_module(_published_course_or_404(request, course), module)
     if found is None or not hasattr(found, "quiz"):
         raise Http404
     return found.quiz

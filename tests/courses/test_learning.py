@@ -115,6 +115,15 @@ class TestGuests:
             "lesson-2",
         }
 
+    def test_lessons_carried_in_at_log_in_show_on_that_very_page(self, client, course):
+        user = make_user(email="back@example.nz")
+        client.force_login(user)
+        assert "0 of 2 lessons" in client.get(course.get_absolute_url()).content.decode()  # now cached
+        client.logout()
+        client.post(lesson_url(course, 1, 1) + "complete/")
+        client.post("/accounts/login/", {"username": "back@example.nz", "password": PASSWORD})
+        assert "1 of 2 lessons" in client.get(course.get_absolute_url()).content.decode()
+
 
 class TestLessons:
     def test_lesson_page_says_where_the_parent_is(self, client, parent, course):

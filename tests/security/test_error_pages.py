@@ -70,7 +70,7 @@ def test_crash_is_a_friendly_500_without_details(monkeypatch):
 
 @pytest.mark.django_db
 def test_database_down_in_a_view_is_a_503_with_retry_after(client, monkeypatch):
-    def unreachable():
+    def unreachable(*args, **kwargs):
         raise OperationalError('connection to server at "db.internal" (10.0.0.5), port 5432 failed')
 
     monkeypatch.setattr("courses.progress.published_course", unreachable)
