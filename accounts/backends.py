@@ -9,7 +9,6 @@ every server. `update()` on users would bypass them; nothing here writes users t
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -28,16 +27,12 @@ def _version_key(user_id) -> str:
 
 class CachedUserBackend(ModelBackend):
     def get_user(self, user_id):
-        version_key, key = _version_key(user_id), f"user:{USER_FORMAT}:{user_id}"
-        found = cache.get_many([version_key, key])
-        kept = found.get(key)
-        if kept is not None and kept[0] == found.get(version_key):
-            user = kept[1]
-        else:
-            # The version first: a change committed while reading renews it, so what is read now is not kept.
-            (version,) = versions.current(version_key)
-            user = get_user_model()._default_manager.filter(pk=user_id).first()
-            cache.set(key, (version, user), USER_SECONDS)
+        _version, user = versions.read_through(
+            _version_key(user_id),
+            f"user:{USER_FORMAT}:{user_id}",
+            lambda: get_user_model()._default_manager.filter(pk=user_id).first(),
+            USER_SECONDS,
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

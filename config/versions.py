@@ -27,6 +27,28 @@ def current(*names: str) -> list[str]:
     return versions
 
 
+def kept(name: str, key: str, found: dict | None = None) -> tuple[str, object] | None:
+    """`(version, value)` cached under `key` by `read_through`, if still at `name`'s current version.
+
+    `found` is what a `cache.get_many` including both keys already returned (spares a round trip).
+    """
+    if found is None:
+        found = cache.get_many([name, key])
+    entry = found.get(key)
+    return entry if entry is not None and entry[0] == found.get(name) else None
+
+
+def read_through(name: str, key: str, read, timeout: int, found: dict | None = None) -> tuple[str, object]:
+    """`(version, value)`: the value cached under `key` while `name`'s version stands, else `read()` kept."""
+    entry = kept(name, key, found)
+    if entry is None:
+        # The version first: a change committed while reading renews it, so what is read now is not kept.
+        (version,) = current(name)
+        entry = (version, read())
+        cache.set(key, entry, timeout)
+    return entry
+
+
 def renew(names: Iterable[str]) -> None:
     """What these names stand for has changed: new versions now, and again once it is committed.
 

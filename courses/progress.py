@@ -7,7 +7,7 @@ writes are idempotent, so double clicks, two tabs and the back button never dupl
 import functools
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -311,9 +311,9 @@ def course_progress(course: Course, *, user=None, guest_lessons=()) -> CoursePro
     user = user or AnonymousUser()
     modules = course_modules(course, user)
     if user.is_authenticated:
-        state = learner_state(user, course)
+        version, state = _learner_entry(user, course)
         done, passed, picked, enrolled = state.done, state.passed, state.picked, state.enrolled
-        key = (id(modules), user.pk, state.version)
+        key = (id(modules), user.pk, version)
     else:
         done, passed, picked, enrolled = set(guest_lessons), set(), {}, False
         key = (id(modules), None, tuple(sorted(done)))
@@ -341,11 +341,10 @@ class LearnerState:
     passed: frozenset[int]  # modules whose quiz they passed
     enrolled: bool
     picked: dict[int, frozenset[str]]  # conversation starters in their plan, by lesson
-    version: str = ""  # the learner's version it was read at
 
 
 # Part of the cache key: raise it when LearnerState changes shape.
-LEARNER_STATE_FORMAT = 2
+LEARNER_STATE_FORMAT = 3
 LEARNER_STATE_SECONDS = 60 * 60
 
 
@@ -366,33 +365,26 @@ def learner_changed(user_id: int | None) -> None:
 
 
 def learner_state(user, course: Course) -> LearnerState:
-    """The learner's LearnerState, from the cache while nothing in it has changed (see `courses.receivers`).
+    """The learner's LearnerState, from the cache while nothing in it has changed (see `courses.receivers`)."""
+    return _learner_entry(user, course)[1]
 
-    The state and the learner's version are read together, in one round trip; a state kept under an
-    earlier version is read afresh.
-    """
+
+def _learner_entry(user, course: Course) -> tuple[str, LearnerState]:
+    """(version, state): the state and the learner's version are read together, in one round trip."""
     # What `published_course` fetched with the course, used once and only if nothing changed since.
     fetched_for, changes, fetched = user.__dict__.pop("_fetched_learner_state", (None, None, None))
     usable = fetched_for == course.pk and changes == _changes_seen
-    state = _kept_learner_state(user.pk, course.pk, fetched if usable else None)
-    if state is None:
-        # The version first: a change committed while reading renews it, so what is read now is not kept.
-        (version,) = versions.current(learner_version_key(user.pk))
-        state = replace(_read_learner_state(user, course), version=version)
-        cache.set(_learner_state_key(user.pk, course.pk), state, LEARNER_STATE_SECONDS)
-    return state
+    return versions.read_through(
+        learner_version_key(user.pk),
+        _learner_state_key(user.pk, course.pk),
+        lambda: _read_learner_state(user, course),
+        LEARNER_STATE_SECONDS,
+        fetched if usable else None,
+    )
 
 
 def _learner_state_key(user_id: int, course_id: int) -> str:
     return f"learner:{LEARNER_STATE_FORMAT}:{user_id}:{course_id}"
-
-
-def _kept_learner_state(user_id: int, course_id: int, fetched: dict | None = None) -> LearnerState | None:
-    """The cached state, if it is still current (from `fetched`, what `published_course` read with the course)."""
-    version_key, key = learner_version_key(user_id), _learner_state_key(user_id, course_id)
-    found = fetched if fetched is not None else cache.get_many([version_key, key])
-    state = found.get(key)
-    return state if state is not None and state.version == found.get(version_key) else None
 
 
 def passed_before(attempt: QuizAttempt) -> bool:
@@ -403,8 +395,8 @@ def passed_before(attempt: QuizAttempt) -> bool:
     if attempt.user_id is None or not QuizAttempt.quiz.is_cached(attempt) or not Quiz.module.is_cached(attempt.quiz):
         return False
     module = attempt.quiz.module
-    state = _kept_learner_state(attempt.user_id, module.course_id)
-    return state is not None and module.pk in state.passed
+    entry = versions.kept(learner_version_key(attempt.user_id), _learner_state_key(attempt.user_id, module.course_id))
+    return entry is not None and module.pk in entry[1].passed
 
 
 def _read_learner_state(user, course: Course) -> LearnerState:

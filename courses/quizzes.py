@@ -144,7 +144,7 @@ def is_right(choices: list[Choice], picked: set[int]) -> bool:
 
 def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[int]]) -> tuple[QuizAttempt, bool]:
     """Score and save one attempt and note the learner's activity; a second submit of the same form
-    returns the first attempt.
+    returns the first attempt. QuizChanged (nothing saved) if a question went while it was answered.
 
     One transaction, with no savepoint of its own: a second submit breaks the token's unique
     constraint and is rolled back whole (a round trip fewer for every first submit).
@@ -176,5 +176,9 @@ def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[
             )
             progress.touch(user=user, course=quiz.module.course)
     except IntegrityError:
-        return QuizAttempt.objects.get(token=shown.token, user=user), False
+        # A second submit of this form; or, rarely, a question removed while it was being answered.
+        first = QuizAttempt.objects.filter(token=shown.token, user=user).first()
+        if first is None:
+            raise QuizChanged from None
+        return first, False
     return attempt, True

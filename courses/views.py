@@ -222,17 +222,6 @@ def quiz(request, course, module):
     if request.method == "POST":
         try:
             shown = quizzes.restore(quiz, request.POST.get("token", ""), request.user)
-        except (quizzes.QuizChanged, quizzes.BadToken) as problem:
-            shown = quizzes.prepare(quiz)
-            form = quizzes.QuizForm(
-                shown, initial={"token": shown.signed(request.user), **_kept_answers(request, shown)}
-            )
-            if isinstance(problem, quizzes.QuizChanged):
-                why = _("The questions changed while you were answering.")
-            else:
-                why = _("This quiz page had expired.")
-            messages.warning(request, why + " " + _("Your answers are kept below: please check them and submit again."))
-        else:
             form = quizzes.QuizForm(shown, request.POST)
             if form.is_valid():
                 # Read before the attempt (from the cache): whether this pass could finish the course.
@@ -243,6 +232,16 @@ def quiz(request, course, module):
                 if attempt.passed and course_progress.complete_with(module_id=quiz.module_id):
                     progress.issue_certificate_if_complete(user=request.user, course=quiz.module.course)
                 return redirect("courses:quiz-result", course=course, module=module, token=attempt.token)
+        except (quizzes.QuizChanged, quizzes.BadToken) as problem:
+            shown = quizzes.prepare(quiz)
+            form = quizzes.QuizForm(
+                shown, initial={"token": shown.signed(request.user), **_kept_answers(request, shown)}
+            )
+            if isinstance(problem, quizzes.QuizChanged):
+                why = _("The questions changed while you were answering.")
+            else:
+                why = _("This quiz page had expired.")
+            messages.warning(request, why + " " + _("Your answers are kept below: please check them and submit again."))
     else:
         shown = quizzes.prepare(quiz)
         form = quizzes.QuizForm(shown, initial={"token": shown.signed(request.user)})

@@ -7,6 +7,7 @@ else per-request inside one: messages, a name, an address.
 """
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -33,7 +34,8 @@ class FragmentNode(template.Node):
                 _rendered.clear()
             _rendered[key] = html
         if _CSRF_MARK in html:
-            html = html.replace(_CSRF_MARK, str(context.get("csrf_token") or ""))
+            html = html.replace(_CSRF_MARK, conditional_escape(context.get("csrf_token") or ""))
+        # The template engine escaped what the fragment holds when it was rendered; the token just now.
         return mark_safe(html)
 
 

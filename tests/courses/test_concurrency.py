@@ -67,3 +67,17 @@ def test_simultaneous_enrolments_make_one_row():
         user = make_user()
         run_together(lambda user=user: progress.enrol(user=user, course=course))
         assert Enrollment.objects.filter(user=user, course=course).count() == 1
+
+
+def test_a_question_removed_while_the_form_was_answered_saves_nothing_and_says_so():
+    from courses.models import Question
+
+    quiz = make_course(modules=1, questions=3).modules.get().quiz
+    user = make_user()
+    shown = quizzes.prepare(quiz)
+    picked = {question.pk: {choices[0].pk} for question, choices in shown.questions}
+    Question.objects.filter(pk=shown.questions[-1][0].pk).delete()  # an author, at that moment
+    with pytest.raises(quizzes.QuizChanged):
+        quizzes.record_attempt(user=user, quiz=quiz, shown=shown, picked=picked)
+    assert not QuizAttempt.objects.exists()
+    assert not Answer.objects.exists()
