@@ -15,7 +15,17 @@ from urllib.parse import urlencode
 import django
 
 
-def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
+def _answers(quiz, passed: bool) -> list[dict]:
+    """Right answers to every question for a pass; for a fail, the first choice of each."""
+    answers = []
+    for question in quiz.questions.all():
+        right = [choice.pk for choice in question.choices.all() if choice.is_correct]
+        picked = right if passed else [question.choices.all()[0].pk]
+        answers.append({"question": question.pk, "picked": picked, "right": picked == right})
+    return answers
+
+
+def main(out_dir: Path, families: int = 5000, quiz_forms: int = 48000) -> None:
     django.setup()
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
@@ -25,7 +35,7 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
     from accounts.backends import BACKEND
     from accounts.models import User
     from courses import quizzes
-    from courses.models import Answer, Course, Enrollment, LessonCompletion, QuizAttempt
+    from courses.models import Course, Enrollment, LessonCompletion, QuizAttempt
     from schools.models import Cohort, Membership, Role, School
 
     rng = random.Random(2027)
@@ -51,16 +61,11 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 20000) -> None:
             for passed in [False, True] if rng.random() < 0.3 else [True]:
                 attempts.append(
                     QuizAttempt(user=user, quiz=quiz, token=secrets.token_urlsafe(24), correct_count=5,
-                                question_count=6, score=83 if passed else 50, passed=passed)
+                                question_count=6, score=83 if passed else 50, passed=passed,
+                                answers=_answers(quiz, passed))
                 )  # fmt: skip
     LessonCompletion.objects.bulk_create(completions, batch_size=5000)
     QuizAttempt.objects.bulk_create(attempts, batch_size=5000)
-    answer_rows = [
-        Answer(attempt=attempt, question=question, is_correct=attempt.passed)
-        for attempt in QuizAttempt.objects.filter(user__in=users).select_related("quiz")
-        for question in attempt.quiz.questions.all()
-    ]
-    Answer.objects.bulk_create(answer_rows, batch_size=5000)
 
     # 20 schools; the first has every generated family, in four cohorts, and a coordinator.
     School.objects.filter(slug__startswith="bench-school-").delete()

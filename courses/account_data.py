@@ -1,17 +1,16 @@
 """What the courses app holds about a person: for "Download my data" and "Delete my account"."""
 
-from courses import plans
+from courses import plans, quizzes
 from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 
 
 def export_user_data(user) -> dict:
     """The learner's enrolments, completed lessons, quiz attempts with their answers, certificates and family plans."""
-    attempts = (
-        QuizAttempt.objects.filter(user=user)
-        .select_related("quiz__module__course")
-        .prefetch_related("answers__question", "answers__choices")
-        .order_by("created_at", "pk")
+    attempts = list(
+        QuizAttempt.objects.filter(user=user).select_related("quiz__module__course").order_by("created_at", "pk")
     )
+    quizzes_taken = {attempt.quiz_id: attempt.quiz for attempt in attempts}
+    questions = {pk: quizzes.questions_with_choices(quiz) for pk, quiz in quizzes_taken.items()}
     return {
         "enrolments": [
             {
@@ -42,10 +41,10 @@ def export_user_data(user) -> dict:
                 "answers": [
                     {
                         "question": answer.question.text,
-                        "chosen": [choice.text for choice in answer.choices.all()],
+                        "chosen": [choice.text for choice in answer.choices],
                         "right": answer.is_correct,
                     }
-                    for answer in attempt.answers.all()
+                    for answer in quizzes.given_answers(attempt, questions[attempt.quiz_id])
                 ],
             }
             for attempt in attempts

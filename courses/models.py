@@ -301,7 +301,7 @@ class LessonCompletion(models.Model):
 
 
 class QuizAttempt(models.Model):
-    """One submission of a quiz. Never changed once written."""
+    """One submission of a quiz with its answers, written in one statement and never changed."""
 
     # Emptied when the learner deletes their account, so statistics keep only anonymous counts.
     user = models.ForeignKey(
@@ -314,6 +314,10 @@ class QuizAttempt(models.Model):
     question_count = models.PositiveSmallIntegerField()
     score = models.PositiveSmallIntegerField(help_text=_("Percent of questions answered right."))
     passed = models.BooleanField()
+    # Each question in the order the learner saw it: {"question": id, "picked": [choice ids], "right": bool}.
+    # Part of the attempt rather than rows of their own, so that a submission is one INSERT; read with
+    # `courses.quizzes.given_answers`. A question or choice deleted since is left out when read.
+    answers = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -325,21 +329,6 @@ class QuizAttempt(models.Model):
 
     def __str__(self):
         return f"{self.quiz}: {self.score}%"
-
-
-class Answer(models.Model):
-    attempt = models.ForeignKey(QuizAttempt, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
-    choices = models.ManyToManyField(Choice, related_name="picked_in")
-    is_correct = models.BooleanField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["attempt", "question"], name="courses_answer_once_per_question"),
-        ]
-
-    def __str__(self):
-        return f"{self.attempt}: {self.question}"
 
 
 class Certificate(models.Model):

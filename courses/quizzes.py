@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from courses import progress
-from courses.models import Answer, Choice, Question, QuestionKind, Quiz, QuizAttempt
+from courses.models import Choice, Question, QuestionKind, Quiz, QuizAttempt
 
 _SALT = "courses.quiz-form"
 # A quiz form older than this is refused (its answers kept), so a form left open for days is re-shown.
@@ -47,8 +47,9 @@ _recent_questions: dict[tuple[str, int], dict[int, tuple[Question, list[Choice]]
 RECENT_QUIZZES = 64
 
 
-def _questions_with_choices(quiz: Quiz) -> dict[int, tuple[Question, list[Choice]]]:
-    """The quiz's questions with their choices; shared by the requests of this process: never change them."""
+def questions_with_choices(quiz: Quiz) -> dict[int, tuple[Question, list[Choice]]]:
+    """The quiz's questions with their choices, by question id, in order; shared by the requests of this
+    process: never change them."""
     course = quiz.module.course
     key = (getattr(course, "content_version", None) or progress.content_version(), quiz.pk)
     found = _recent_questions.get(key)
@@ -68,7 +69,7 @@ def forget_cached_questions() -> None:
 
 def prepare(quiz: Quiz) -> ShownQuiz:
     """A fresh form for a new attempt, shuffled if the author asked for it."""
-    questions = list(_questions_with_choices(quiz).values())
+    questions = list(questions_with_choices(quiz).values())
     if quiz.shuffle:
         shuffler = random.SystemRandom()
         shuffler.shuffle(questions)
@@ -84,7 +85,7 @@ def restore(quiz: Quiz, signed: str, user) -> ShownQuiz:
         raise BadToken from None
     if payload.get("u") != user.pk or not isinstance(payload.get("t"), str):
         raise BadToken
-    current = _questions_with_choices(quiz)
+    current = questions_with_choices(quiz)
     shown = []
     for question_id, choice_ids in payload["q"]:
         if question_id not in current:
@@ -143,42 +144,67 @@ def is_right(choices: list[Choice], picked: set[int]) -> bool:
 
 
 def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[int]]) -> tuple[QuizAttempt, bool]:
-    """Score and save one attempt and note the learner's activity; a second submit of the same form
-    returns the first attempt. QuizChanged (nothing saved) if a question went while it was answered.
+    """Score and save one attempt with its answers, and note the learner's activity; a second submit of
+    the same form returns the first attempt. QuizChanged (nothing saved) if the quiz itself has gone.
 
-    One transaction, with no savepoint of its own: a second submit breaks the token's unique
-    constraint and is rolled back whole (a round trip fewer for every first submit).
+    The attempt and its answers are one row, so one INSERT: a second submit breaks the token's unique
+    constraint and saves nothing, with no BEGIN or COMMIT round trip around it.
     """
-    results = [(question, choices, is_right(choices, picked[question.pk])) for question, choices in shown.questions]
-    correct = sum(1 for *_, right in results if right)
-    total = len(results)
+    answers = [
+        {
+            "question": question.pk,
+            "picked": sorted(picked[question.pk]),
+            "right": is_right(choices, picked[question.pk]),
+        }
+        for question, choices in shown.questions
+    ]
+    correct = sum(1 for answer in answers if answer["right"])
+    total = len(answers)
     score = round(100 * correct / total) if total else 0
+    attempt = QuizAttempt(
+        user=user,
+        quiz=quiz,
+        token=shown.token,
+        correct_count=correct,
+        question_count=total,
+        score=score,
+        passed=score >= quiz.pass_mark,
+        answers=answers,
+    )
     try:
-        with transaction.atomic():
-            attempt = QuizAttempt.objects.create(
-                user=user,
-                quiz=quiz,
-                token=shown.token,
-                correct_count=correct,
-                question_count=total,
-                score=score,
-                passed=score >= quiz.pass_mark,
-            )
-            answers = Answer.objects.bulk_create(
-                [Answer(attempt=attempt, question=question, is_correct=right) for question, _choices, right in results]
-            )
-            Answer.choices.through.objects.bulk_create(
-                [
-                    Answer.choices.through(answer_id=answer.pk, choice_id=choice_id)
-                    for answer, (question, *_rest) in zip(answers, results, strict=True)
-                    for choice_id in sorted(picked[question.pk])
-                ]
-            )
-            progress.touch(user=user, course=quiz.module.course)
+        if transaction.get_autocommit():  # a request: the INSERT is a transaction by itself
+            attempt.save(force_insert=True)
+        else:  # inside a caller's transaction: a savepoint, so that a refused duplicate leaves it usable
+            with transaction.atomic():
+                attempt.save(force_insert=True)
     except IntegrityError:
-        # A second submit of this form; or, rarely, a question removed while it was being answered.
+        # A second submit of this form; or, rarely, the quiz deleted while it was being answered.
         first = QuizAttempt.objects.filter(token=shown.token, user=user).first()
         if first is None:
             raise QuizChanged from None
         return first, False
+    progress.touch(user=user, course=quiz.module.course)
     return attempt, True
+
+
+@dataclass(frozen=True)
+class GivenAnswer:
+    """One question of an attempt, the choices the learner picked and whether that was right."""
+
+    question: Question
+    choices: list[Choice]
+    is_correct: bool
+
+
+def given_answers(attempt: QuizAttempt, questions: dict[int, tuple[Question, list[Choice]]]) -> list[GivenAnswer]:
+    """The attempt's answers in the order they were shown, read against the quiz's questions as they are
+    now (`questions_with_choices`): a question or choice deleted since is left out."""
+    given = []
+    for answer in attempt.answers:
+        found = questions.get(answer["question"])
+        if found is None:
+            continue
+        question, choices = found
+        picked = set(answer["picked"])
+        given.append(GivenAnswer(question, [choice for choice in choices if choice.pk in picked], answer["right"]))
+    return given

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
 from courses.content_files import (
     ContentError,
@@ -15,7 +16,7 @@ from courses.content_files import (
     course_problems,
     rendered_markdown,
 )
-from courses.models import Answer, AppGuide, Choice, Course, Lesson, Module, Question, Quiz, QuizAttempt, Status
+from courses.models import AppGuide, Choice, Course, Lesson, Module, Question, Quiz, QuizAttempt, Status
 
 
 @dataclass
@@ -155,10 +156,7 @@ class _Existing:
         """Deleting what parents have answered would take their attempts with it: refuse instead."""
         quizzes, questions, choices = self.doomed(data)
         attempted = set(QuizAttempt.objects.filter(quiz__in=_rows(quizzes)).values_list("quiz_id", flat=True))
-        answered = set(Answer.objects.filter(question__in=_rows(questions)).values_list("question_id", flat=True))
-        picked = set(
-            Answer.choices.through.objects.filter(choice__in=_rows(choices)).values_list("choice_id", flat=True)
-        )
+        answered, picked = _used_in_answers({row.pk for row in _rows(questions)}, {row.pk for row in _rows(choices)})
         draft = "or take its module out of the files to set it to draft"
         checks = [
             (quizzes, attempted, f"is missing, but parents have taken this quiz; keep the file, {draft}"),
@@ -175,6 +173,21 @@ class _Existing:
 
 def _rows(doomed: list) -> list:
     return [row for _, _, row in doomed]
+
+
+def _used_in_answers(question_ids: set[int], choice_ids: set[int]) -> tuple[set[int], set[int]]:
+    """Of these questions and choices, the ones parents' quiz attempts answered and picked."""
+    answered, picked = set(), set()
+    if not question_ids and not choice_ids:
+        return answered, picked
+    quizzes = Question.objects.filter(Q(pk__in=question_ids) | Q(choices__in=choice_ids)).values("quiz")
+    attempts = QuizAttempt.objects.filter(quiz__in=quizzes).values_list("answers", flat=True)
+    for answers in attempts.iterator(chunk_size=2000):
+        for answer in answers:
+            if answer["question"] in question_ids:
+                answered.add(answer["question"])
+            picked.update(choice_ids.intersection(answer["picked"]))
+    return answered, picked
 
 
 class _Importer:

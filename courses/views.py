@@ -15,7 +15,7 @@ from accounts.forms import SignupForm
 from accounts.redirects import next_param
 from courses import progress, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
-from courses.models import Answer, Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
+from courses.models import Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
 
 
 def _published_course_or_404(request, slug: str) -> Course:
@@ -267,9 +267,7 @@ def quiz_result(request, course, module, token):
         quiz__module__course__slug=course,
         quiz__module__slug=module,
     )
-    answers = (
-        Answer.objects.filter(attempt=attempt).select_related("question").prefetch_related("choices").order_by("pk")
-    )
+    answers = quizzes.given_answers(attempt, quizzes.questions_with_choices(attempt.quiz))
     course_progress = progress.course_progress(attempt.quiz.module.course, user=request.user)
     certificate = Certificate.objects.filter(user=request.user, course=attempt.quiz.module.course).first()
     return render(

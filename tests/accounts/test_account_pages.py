@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import User
+from courses import quizzes
 from courses.models import Certificate, LessonCompletion, QuizAttempt
 from tests.factories import PASSWORD, make_course, make_user
 
@@ -155,6 +156,22 @@ class TestMyData:
         assert len(data["certificates"]) == 1
         assert len(data["enrolments"]) == 0
         assert "other@example.nz" not in response.content.decode()
+
+    def test_download_holds_each_answer_as_it_was_given(self, client):
+        me = make_user()
+        quiz = make_course(modules=1, questions=2).modules.get().quiz
+        shown = quizzes.prepare(quiz)
+        (first, first_choices), (second, second_choices) = shown.questions
+        right = next(choice for choice in first_choices if choice.is_correct)
+        wrong = next(choice for choice in second_choices if not choice.is_correct)
+        quizzes.record_attempt(user=me, quiz=quiz, shown=shown, picked={first.pk: {right.pk}, second.pk: {wrong.pk}})
+        client.force_login(me)
+        (attempt,) = json.loads(client.get("/accounts/my-data/").content)["quiz_attempts"]
+        assert attempt["answers"] == [
+            {"question": first.text, "chosen": [right.text], "right": True},
+            {"question": second.text, "chosen": [wrong.text], "right": False},
+        ]
+        assert attempt["score"] == 50
 
     def test_deleting_needs_the_password_and_leaves_no_trace(self, client):
         me = make_user(email="gone@example.nz", display_name="Wiremu Unique")

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from courses.models import Answer, Lesson, Module, QuizAttempt, Status
+from courses.models import Lesson, Module, QuizAttempt, Status
 from courses.statistics import quiz_statistics
 from tests.factories import log_in_two_factor, make_author, make_course, make_module, make_staff, make_user
 
@@ -145,15 +145,19 @@ class TestPreview:
 
 
 def _answer(quiz, question_slug, choice_texts, number):
+    """An attempt that answered one question of the quiz with these choices."""
     question = quiz.questions.get(slug=question_slug)
     choices = list(question.choices.filter(text__in=choice_texts))
-    attempt = QuizAttempt.objects.create(
-        quiz=quiz, token=f"t-{question_slug}-{number}", correct_count=0, question_count=1, score=0, passed=False
+    right = [c.is_correct for c in choices] == [True]
+    QuizAttempt.objects.create(
+        quiz=quiz,
+        token=f"t-{question_slug}-{number}",
+        correct_count=int(right),
+        question_count=1,
+        score=100 * right,
+        passed=right,
+        answers=[{"question": question.pk, "picked": [c.pk for c in choices], "right": right}],
     )
-    answer = Answer.objects.create(
-        attempt=attempt, question=question, is_correct=[c.is_correct for c in choices] == [True]
-    )
-    answer.choices.set(choices)
 
 
 def test_statistics_count_answers_and_picks():

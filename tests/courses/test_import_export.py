@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from courses import quizzes
 from courses.content_files import (
     ContentError,
     course_files,
@@ -15,7 +16,6 @@ from courses.content_files import (
     write_course_folder,
 )
 from courses.models import (
-    Answer,
     AppGuide,
     Choice,
     Course,
@@ -40,16 +40,22 @@ def _course() -> Course:
     return Course.objects.get(slug=SLUG)
 
 
-def _progress(lesson: Lesson, question: Question) -> tuple[LessonCompletion, QuizAttempt, Answer]:
-    """A parent who finished a lesson and answered a question of a quiz."""
+def _progress(lesson: Lesson, question: Question) -> tuple[LessonCompletion, QuizAttempt]:
+    """A parent who finished a lesson and answered a question of a quiz (rightly)."""
     user = make_user()
     completion = LessonCompletion.objects.create(user=user, lesson=lesson)
+    picked = sorted(question.choices.filter(is_correct=True).values_list("pk", flat=True))
     attempt = QuizAttempt.objects.create(
-        user=user, quiz=question.quiz, token="t" * 32, correct_count=1, question_count=1, score=100, passed=True
+        user=user,
+        quiz=question.quiz,
+        token="t" * 32,
+        correct_count=1,
+        question_count=1,
+        score=100,
+        passed=True,
+        answers=[{"question": question.pk, "picked": picked, "right": True}],
     )
-    answer = Answer.objects.create(attempt=attempt, question=question, is_correct=True)
-    answer.choices.set(question.choices.filter(is_correct=True))
-    return completion, attempt, answer
+    return completion, attempt
 
 
 def _lesson(module: str, lesson: str) -> Lesson:
@@ -132,8 +138,7 @@ def test_progress_survives_a_reimport_after_editing_a_lesson(tmp_path):
     import_folder(folder)
     lesson = _lesson("response-plan", "do-not-pay")
     question = _question("response-plan", "what-to-save")
-    completion, attempt, answer = _progress(lesson, question)
-    picked = set(answer.choices.values_list("pk", flat=True))
+    completion, attempt = _progress(lesson, question)
     edit(folder / RESPONSE_PLAN / "02-do-not-pay.md", "Sometimes the person", "Sometimes the offender")
     edit(folder / RESPONSE_PLAN / "quiz.toml", "Choose all that apply.", "Pick every one that applies.")
 
@@ -145,17 +150,18 @@ def test_progress_survives_a_reimport_after_editing_a_lesson(tmp_path):
     assert lesson.body.startswith("Sometimes the offender")
     assert "Sometimes the offender" in lesson.body_html
     assert LessonCompletion.objects.get(pk=completion.pk).lesson_id == lesson.pk
-    answer = Answer.objects.get(pk=answer.pk)
-    assert answer.attempt_id == attempt.pk
-    assert answer.question_id == question.pk
-    assert set(answer.choices.values_list("pk", flat=True)) == picked
+    (answer,) = quizzes.given_answers(
+        QuizAttempt.objects.get(pk=attempt.pk), quizzes.questions_with_choices(question.quiz)
+    )
+    assert answer.question.pk == question.pk
+    assert {choice.pk for choice in answer.choices} == set(attempt.answers[0]["picked"])
     assert _question("response-plan", "what-to-save").pk == question.pk
 
 
 def test_lessons_and_modules_missing_from_the_files_are_drafted_not_deleted(tmp_path):
     folder = copy_bundled(tmp_path)
     import_folder(folder)
-    completion, attempt, _ = _progress(
+    completion, attempt = _progress(
         _lesson("reporting-and-help", "where-to-report"), _question("reporting-and-help", "where-to-report-request")
     )
     (folder / RESPONSE_PLAN / "04-getting-images-removed.md").unlink()
@@ -228,8 +234,9 @@ def test_removing_a_picked_choice_is_refused(tmp_path):
     folder = copy_bundled(tmp_path)
     import_folder(folder)
     question = _question("response-plan", "what-to-save")
-    _, _, answer = _progress(_lesson("response-plan", "do-not-pay"), question)
-    answer.choices.set([question.choices.get(position=4)])
+    _, attempt = _progress(_lesson("response-plan", "do-not-pay"), question)
+    attempt.answers[0]["picked"] = [question.choices.get(position=4).pk]
+    attempt.save(update_fields=["answers"])
     edit(
         folder / RESPONSE_PLAN / "quiz.toml",
         '\n[[questions.choices]]\ntext = "A copy of the nude image, so Police can see what was shared"\n',
