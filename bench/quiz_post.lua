@@ -1,17 +1,22 @@
--- POSTs prepared quiz submissions, each with its own one-time token; threads take separate slices.
+-- POSTs prepared quiz submissions, each with its own one-time token. Arguments: the file of bodies,
+-- the number of threads, the cookie, and the window of bodies this run may use (first line, count),
+-- so that no run repeats another's forms; the threads take separate slices of the window.
 local counter = 0
-local threads = {}
 
 function setup(thread)
   thread:set("id", counter)
   counter = counter + 1
-  table.insert(threads, thread)
 end
 
 function init(args)
+  local window_first, window_size = tonumber(args[4]), tonumber(args[5])
   bodies = {}
+  local number = 0
   for line in io.lines(args[1]) do
-    bodies[#bodies + 1] = line
+    number = number + 1
+    if number > window_first and number <= window_first + window_size then
+      bodies[#bodies + 1] = line
+    end
   end
   local slice = math.floor(#bodies / tonumber(args[2]))
   first = id * slice
