@@ -6,6 +6,7 @@ writes are idempotent, so double clicks, two tabs and the back button never dupl
 
 import functools
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -235,6 +236,7 @@ def forget_cached_structures() -> None:
     _recent_courses.clear()
     _course_ids.clear()
     _recent_progress.clear()
+    _recent_touches.clear()
 
 
 # Published courses by slug, as of a version of all course content; renewed whenever a course or
@@ -374,13 +376,15 @@ def _learner_entry(user, course: Course) -> tuple[str, LearnerState]:
     # What `published_course` fetched with the course, used once and only if nothing changed since.
     fetched_for, changes, fetched = user.__dict__.pop("_fetched_learner_state", (None, None, None))
     usable = fetched_for == course.pk and changes == _changes_seen
-    return versions.read_through(
+    entry = versions.read_through(
         learner_version_key(user.pk),
         _learner_state_key(user.pk, course.pk),
         lambda: _read_learner_state(user, course),
         LEARNER_STATE_SECONDS,
         fetched if usable else None,
     )
+    user.__dict__["_learner_state_read"] = (course.pk, entry[1])  # for `passed_before`, later in the request
+    return entry
 
 
 def _learner_state_key(user_id: int, course_id: int) -> str:
@@ -390,13 +394,21 @@ def _learner_state_key(user_id: int, course_id: int) -> str:
 def passed_before(attempt: QuizAttempt) -> bool:
     """Whether the learner had already passed this attempt's quiz, as far as the cache knows for sure.
 
-    False when it cannot tell without a query (then their progress is read afresh, which is always right).
+    A quiz once passed stays passed, so the state this request read before the attempt (the quiz view
+    reads it) answers without another round trip. False when it cannot tell without a query (then
+    their progress is read afresh, which is always right).
     """
     if attempt.user_id is None or not QuizAttempt.quiz.is_cached(attempt) or not Quiz.module.is_cached(attempt.quiz):
         return False
     module = attempt.quiz.module
-    entry = versions.kept(learner_version_key(attempt.user_id), _learner_state_key(attempt.user_id, module.course_id))
-    return entry is not None and module.pk in entry[1].passed
+    user = attempt.user if QuizAttempt.user.is_cached(attempt) else None
+    read_for, state = user.__dict__.get("_learner_state_read", (None, None)) if user is not None else (None, None)
+    if read_for != module.course_id:
+        entry = versions.kept(
+            learner_version_key(attempt.user_id), _learner_state_key(attempt.user_id, module.course_id)
+        )
+        state = entry[1] if entry is not None else None
+    return state is not None and module.pk in state.passed
 
 
 def _read_learner_state(user, course: Course) -> LearnerState:
@@ -452,10 +464,20 @@ def enrol(*, user, course: Course) -> Enrollment:
 
 # "Last active" is shown to the day: noting it more than once a minute would only add writes.
 ACTIVITY_SECONDS = 60
+# When this process last noted each (learner, course): a learner busy on this server costs no round
+# trip to the cache for it; the cache keeps it to once a minute across servers.
+_recent_touches: dict[tuple[int, int], float] = {}
+RECENT_TOUCHES = 4096
 
 
 def touch(*, user, course: Course) -> None:
     """Note the learner's latest activity in the course, to the minute (enrolling them if need be)."""
+    key, now = (user.pk, course.pk), time.monotonic()
+    if now - _recent_touches.get(key, -ACTIVITY_SECONDS) < ACTIVITY_SECONDS:
+        return
+    if len(_recent_touches) >= RECENT_TOUCHES:
+        _recent_touches.clear()
+    _recent_touches[key] = now
     if not cache.add(f"active:{user.pk}:{course.pk}", True, ACTIVITY_SECONDS):
         return
     now = timezone.now()

@@ -21,6 +21,10 @@ _CSRF_MARK = "\x00csrf-token\x00"
 
 
 class FragmentNode(template.Node):
+    # Not searched for `{% block %}`s: a block inside a fragment could not be overridden anyway, and
+    # `{% extends %}` searches the parent template on every render.
+    child_nodelists = ()
+
     def __init__(self, nodelist, name, vary):
         self.nodelist, self.name, self.vary = nodelist, name, vary
 
