@@ -6,13 +6,14 @@ from accounts.urls import auth_urlpatterns
 from config.health import healthz
 
 urlpatterns = [
+    # First: the course pages parents load most (no other app's addresses overlap with them).
+    path("", include("courses.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include(auth_urlpatterns)),
     path("accounts/", include("accounts.urls")),
     path("privacy/", account_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),
     path("", include("schools.urls")),
-    path("", include("courses.urls")),
 ]
 
 handler400 = "config.views.bad_request"

@@ -1,10 +1,23 @@
-from django.urls import path
+from django.urls import include, path
 
 from courses import plan_views, views
 
 app_name = "courses"
 
+# A course's own pages, below /courses/<course>/: matched after one test of that prefix.
+course_patterns = [
+    path("", views.course_detail, name="course-detail"),
+    path("enrol/", views.enrol, name="enrol"),
+    path("<slug:module>/", views.module_detail, name="module-detail"),
+    path("<slug:module>/quiz/", views.quiz, name="quiz"),
+    path("<slug:module>/quiz/results/<str:token>/", views.quiz_result, name="quiz-result"),
+    path("<slug:module>/<slug:lesson>/", views.lesson_detail, name="lesson-detail"),
+    path("<slug:module>/<slug:lesson>/complete/", views.complete_lesson, name="lesson-complete"),
+]
+
 urlpatterns = [
+    # First: the pages parents load most.
+    path("courses/<slug:course>/", include(course_patterns)),
     path("", views.home, name="home"),
     path("help/", views.help_page, name="help"),
     path("favicon.ico", views.favicon, name="favicon"),
@@ -25,11 +38,4 @@ urlpatterns = [
         name="plan-starter-remove",
     ),
     path("certificates/<str:code>/", views.verify_certificate, name="certificate-verify"),
-    path("courses/<slug:course>/", views.course_detail, name="course-detail"),
-    path("courses/<slug:course>/enrol/", views.enrol, name="enrol"),
-    path("courses/<slug:course>/<slug:module>/", views.module_detail, name="module-detail"),
-    path("courses/<slug:course>/<slug:module>/quiz/", views.quiz, name="quiz"),
-    path("courses/<slug:course>/<slug:module>/quiz/results/<str:token>/", views.quiz_result, name="quiz-result"),
-    path("courses/<slug:course>/<slug:module>/<slug:lesson>/", views.lesson_detail, name="lesson-detail"),
-    path("courses/<slug:course>/<slug:module>/<slug:lesson>/complete/", views.complete_lesson, name="lesson-complete"),
 ]
