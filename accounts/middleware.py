@@ -1,7 +1,28 @@
-from django.conf import settings
-from django.urls import reverse
+import functools
 
-from accounts import two_factor
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from accounts import backends, two_factor
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, except that the user is read with what the session fetched along with itself
+    (`accounts.sessions`): a signed-in page makes one round trip to the cache for both."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))
+
+
+def _user_of(request):
+    if not hasattr(request, "_cached_user"):
+        with backends.reading_user_of(request.session):
+            request._cached_user = auth.get_user(request)
+    return request._cached_user
 
 
 class StaffTwoFactorMiddleware:
@@ -10,10 +31,14 @@ class StaffTwoFactorMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    @functools.cached_property
+    def admin_prefix(self) -> str:
+        return reverse("admin:index")
+
     def __call__(self, request):
         if (
             settings.TWO_FACTOR_REQUIRED_FOR_STAFF
-            and request.path.startswith(reverse("admin:index"))
+            and request.path.startswith(self.admin_prefix)
             and request.user.is_authenticated
             and request.user.is_staff
             and not two_factor.is_verified(request)

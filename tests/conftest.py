@@ -8,6 +8,7 @@ import redis
 from django.core.cache import cache
 from django.core.management import call_command
 
+from accounts import sessions
 from config.templatetags import fragments
 from courses import progress, quizzes
 from schools import dashboard
@@ -25,6 +26,7 @@ def _forget_everything_kept():
     quizzes.forget_cached_questions()
     dashboard.forget_snapshots()
     fragments.forget_fragments()
+    sessions.forget_sessions()
 
 
 @pytest.fixture(autouse=True)
