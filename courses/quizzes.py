@@ -2,6 +2,7 @@
 
 import random
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django import forms
@@ -194,6 +195,12 @@ class GivenAnswer:
     question: Question
     choices: list[Choice]
     is_correct: bool
+
+
+def each_answer(attempts) -> Iterator[dict]:
+    """Every answer of these attempts (a queryset), read in chunks: never all of them at once."""
+    for answers in attempts.values_list("answers", flat=True).iterator(chunk_size=2000):
+        yield from answers
 
 
 def given_answers(attempt: QuizAttempt, questions: dict[int, tuple[Question, list[Choice]]]) -> list[GivenAnswer]:

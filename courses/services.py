@@ -17,6 +17,7 @@ from courses.content_files import (
     rendered_markdown,
 )
 from courses.models import AppGuide, Choice, Course, Lesson, Module, Question, Quiz, QuizAttempt, Status
+from courses.quizzes import each_answer
 
 
 @dataclass
@@ -181,12 +182,10 @@ def _used_in_answers(question_ids: set[int], choice_ids: set[int]) -> tuple[set[
     if not question_ids and not choice_ids:
         return answered, picked
     quizzes = Question.objects.filter(Q(pk__in=question_ids) | Q(choices__in=choice_ids)).values("quiz")
-    attempts = QuizAttempt.objects.filter(quiz__in=quizzes).values_list("answers", flat=True)
-    for answers in attempts.iterator(chunk_size=2000):
-        for answer in answers:
-            if answer["question"] in question_ids:
-                answered.add(answer["question"])
-            picked.update(choice_ids.intersection(answer["picked"]))
+    for answer in each_answer(QuizAttempt.objects.filter(quiz__in=quizzes)):
+        if answer["question"] in question_ids:
+            answered.add(answer["question"])
+        picked.update(choice_ids.intersection(answer["picked"]))
     return answered, picked
 
 

@@ -3,6 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
+from courses import quizzes
 from courses.models import Choice, Question, Quiz, QuizAttempt
 
 
@@ -36,14 +37,13 @@ def quiz_statistics(quiz: Quiz) -> list[QuestionStatistics]:
     questions = list(quiz.questions.prefetch_related("choices"))
     stats = {question.pk: QuestionStatistics(question, 0, 0) for question in questions}
     picks = Counter()
-    for answers in QuizAttempt.objects.filter(quiz=quiz).values_list("answers", flat=True).iterator(chunk_size=2000):
-        for answer in answers:
-            question_stats = stats.get(answer["question"])
-            if question_stats is None:  # a question deleted since
-                continue
-            question_stats.answers += 1
-            question_stats.correct += answer["right"]
-            picks.update(answer["picked"])
+    for answer in quizzes.each_answer(QuizAttempt.objects.filter(quiz=quiz)):
+        question_stats = stats.get(answer["question"])
+        if question_stats is None:  # a question deleted since
+            continue
+        question_stats.answers += 1
+        question_stats.correct += answer["right"]
+        picks.update(answer["picked"])
     for question in questions:
         question_stats = stats[question.pk]
         question_stats.choices = [
