@@ -29,6 +29,8 @@ WORK = Path(os.environ.get("BENCH_WORK_DIR", "/tmp/sof-bench"))
 SITE, FLOOR = "127.0.0.1:8100", "127.0.0.1:8101"
 DURATION = int(os.environ.get("BENCH_SECONDS", "4"))
 REPETITIONS = 3
+# Seconds between runs, for the server to finish what it had queued.
+PAUSE = 0.5
 CONNECTIONS = (8, 32)
 PG_URL = "postgres://postgres@127.0.0.1:5432/sof_bench"
 
@@ -86,6 +88,8 @@ def prepare_floor() -> dict:
     manifest = json.loads((floor_dir / "static" / "staticfiles.json").read_text())
     return {"env": env, "static": "/static/" + manifest["paths"]["floor.css"]}
 
+
+FLOOR_PAGE, FLOOR_STATIC = "floor: 5 queries + 5 KB template", "floor: 50 KB static file"
 
 # The site and the floor run as many workers as `make serve` does with a shared cache.
 WORKERS = str((os.cpu_count() or 1) * 2 + 1)
@@ -255,8 +259,8 @@ def targets(info: dict) -> list[tuple[str, str, str, dict]]:
     bodies = str(WORK / info["db"] / "quiz_bodies.txt")
     listed = [
         ("floor: bare view", FLOOR, "/", {}),
-        ("floor: 5 queries + 5 KB template", FLOOR, "/page/", {}),
-        ("floor: 50 KB static file", FLOOR, info["floor_static"], {}),
+        (FLOOR_PAGE, FLOOR, "/page/", {}),
+        (FLOOR_STATIC, FLOOR, info["floor_static"], {}),
         ("home (guest)", SITE, "/", {}),
         ("course outline (guest)", SITE, info["outline_url"], {}),
         ("course outline (logged in)", SITE, info["outline_url"], {"cookie": parent}),
@@ -293,9 +297,20 @@ def measure(database: str, floor: dict) -> dict:
         # Each submission run posts forms no earlier run posted: a repeated form is a second submit.
         forms = (WORK / database / "quiz_bodies.txt").read_text().count("\n")
         window, windows_used = forms // (REPETITIONS * len(CONNECTIONS)), 0
+        floors = {FLOOR_PAGE: f"http://{FLOOR}/page/", FLOOR_STATIC: f"http://{FLOOR}{info['floor_static']}"}
         for repetition in range(REPETITIONS):
             for connections in CONNECTIONS:
                 for name, server, path, options in targets(info):
+                    if name in floors:
+                        continue  # run just before each page of the site instead, below
+                    paired = None
+                    if server == SITE:
+                        # The floor's page (or file) moments before: the machine's speed drifts over a
+                        # round, so each ratio compares two runs made together.
+                        floor_name = FLOOR_STATIC if "static" in name else FLOOR_PAGE
+                        paired = wrk(floors[floor_name], connections)
+                        results.setdefault((floor_name, connections), []).append(paired)
+                        time.sleep(PAUSE)
                     cookie, script = options.get("cookie", ""), options.get("script")
                     if script:
                         script = [*script, str(windows_used * window), str(window)]
@@ -303,8 +318,11 @@ def measure(database: str, floor: dict) -> dict:
                     outcome = wrk(f"http://{server}{path}", connections, cookie=cookie, script=script)
                     if script and outcome["rps"] * DURATION > window:
                         print(f"  {database}: {name} ran out of fresh forms: some were second submits")
+                    if paired:
+                        outcome.update(floor_rps=paired["rps"], floor_p99=paired["p99"])
                     results.setdefault((name, connections), []).append(outcome)
                     print(f"  {database} rep {repetition + 1} c{connections} {name}: {outcome['rps']:.0f} req/s")
+                    time.sleep(PAUSE)  # what the server still had queued is done before the next run
         extra = {
             "weight": page_weight(info),
             "static": static_headers(info),
@@ -314,21 +332,26 @@ def measure(database: str, floor: dict) -> dict:
     finally:
         stop(site)
         stop(floor_server)
-    extra["cold_start"] = cold_start(env)
+    extra["cold_start"] = statistics.median(cold_start(env) for _ in range(REPETITIONS))
     return {"results": results, "extra": extra, "info": info}
 
 
 def summarise(results: dict) -> dict:
-    """Median of the repetitions for each (target, connections)."""
-    return {
-        key: {
+    """Median of the repetitions for each (target, connections); for the site's pages, the median of
+    their ratios to the floor run made just before each."""
+    summary = {}
+    for (name, connections), runs in results.items():
+        row = {
             "rps": statistics.median(r["rps"] for r in runs),
             "p50": statistics.median(r["p50"] for r in runs),
             "p99": statistics.median(r["p99"] for r in runs),
             "errors": sum(r["errors"] for r in runs),
         }
-        for key, runs in results.items()
-    }
+        if all("floor_rps" in r for r in runs):
+            row["ratio"] = statistics.median(r["rps"] / r["floor_rps"] for r in runs)
+            row["p99_ratio"] = statistics.median(r["p99"] / r["floor_p99"] for r in runs)
+        summary[name, connections] = row
+    return summary
 
 
 def machine() -> str:
@@ -356,8 +379,10 @@ def report(measured: dict) -> str:
         f"Made by `make bench` on {time.strftime('%Y-%m-%d %H:%M %Z')}.",
         f"Machine: {machine()}.",
         f"Each figure is the median of {REPETITIONS} interleaved runs of {DURATION} s (wrk, 2 threads) after a 1 s",
-        "warm-up of each page, served by gunicorn as `make serve` runs it; ratios are to the floor site",
-        "(bench/floor) in the same run.",
+        "warm-up of each page, served by gunicorn as `make serve` runs it. Each run of a page of the site",
+        "follows a run of the floor site's page (bench/floor; its file, for static files), and the ratios",
+        "are the median of each run's ratio to the floor run just before it; cold start is the median of",
+        f"{REPETITIONS} starts.",
         "",
     ]
     failures = []
@@ -370,10 +395,9 @@ def report(measured: dict) -> str:
             "| --- | --- | --- | --- | --- | --- | --- | --- |",
         ]
         for (name, connections), row in summary.items():
-            floor_page = summary[("floor: 5 queries + 5 KB template", connections)]
-            floor_static = summary[("floor: 50 KB static file", connections)]
-            base = floor_static if "static" in name else floor_page
-            ratio, p99_ratio = row["rps"] / base["rps"], row["p99"] / base["p99"]
+            base = summary[(FLOOR_STATIC if "static" in name else FLOOR_PAGE, connections)]
+            ratio = row.get("ratio", row["rps"] / base["rps"])
+            p99_ratio = row.get("p99_ratio", row["p99"] / base["p99"])
             lines.append(f"| {name} | {connections} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} | "
                          f"{ratio:.2f} | {p99_ratio:.2f} | {row['errors']} |")  # fmt: skip
             if connections == 32 and not name.startswith("floor"):
