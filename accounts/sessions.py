@@ -33,7 +33,9 @@ class SessionStore(cached_db.SessionStore):
         if data is None:
             data = super().load()
         user_id = data.get(SESSION_KEY)
-        if user_id is not None and self.session_key:
+        if user_id is None:
+            _session_users.pop(self.session_key or "", None)  # signed out, or gone
+        else:
             if len(_session_users) >= RECENT_SESSIONS:
                 _session_users.clear()
             _session_users[self.session_key] = user_id
