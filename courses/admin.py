@@ -211,7 +211,7 @@ class ModuleAdmin(PublishableAdmin):
     list_select_related = ("course",)
     search_fields = ("title", "intro")
     prepopulated_fields = {"slug": ("title",)}
-    fields = ("course", "title", "slug", "position", "intro", "last_reviewed", "status")
+    fields = ("course", "title", "slug", "position", "intro", "last_reviewed", "sources", "status")
     inlines = [LessonInline, QuizInline]
 
 
@@ -229,7 +229,7 @@ class LessonAdmin(PublishableAdmin):
 
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ("position", "slug", "kind", "text", "choices")
+    fields = ("position", "slug", "kind", "text", "retired", "choices")
     readonly_fields = ("choices",)
     extra = 0
 
@@ -287,19 +287,19 @@ class ChoiceInline(admin.TabularInline):
 
 @admin.register(Question)
 class QuestionAdmin(ContentAdmin):
-    list_display = ("__str__", "quiz", "kind", "position")
-    list_filter = ("kind", "quiz__module__course")
+    list_display = ("__str__", "quiz", "kind", "position", "retired")
+    list_filter = ("kind", "retired", "quiz__module__course")
     list_select_related = ("quiz__module",)
     search_fields = ("text", "slug")
-    fields = ("quiz", "slug", "position", "kind", "text", "explanation")
+    fields = ("quiz", "slug", "position", "kind", "text", "explanation", "retired")
     inlines = [ChoiceInline]
 
 
 @admin.register(AppGuide)
 class AppGuideAdmin(ContentAdmin):
-    list_display = ("name", "course", "position")
+    list_display = ("name", "course", "position", "checked_on")
     list_editable = ("position",)
     list_filter = ("course",)
     search_fields = ("name", "settings")
     prepopulated_fields = {"slug": ("name",)}
-    fields = ("course", "name", "slug", "position", "settings")
+    fields = ("course", "name", "slug", "position", "settings", "checked_on", "sources")

@@ -22,7 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import Prefetch
 
-from courses.models import Course, Module, Question, QuestionKind, Quiz, Status, lines
+from courses.models import AppGuide, Course, Module, Question, QuestionKind, Quiz, Status, lines
 from courses.rendering import render_markdown
 
 BUNDLED_CONTENT = Path(__file__).resolve().parent / "content"
@@ -39,17 +39,18 @@ CHOICE_MAX_LENGTH = 500
 APP_NAME_MAX_LENGTH = 100
 
 COURSE_KEYS = ("title", "status", "summary")
-MODULE_KEYS = ("title", "status", "last_reviewed")
+MODULE_KEYS = ("title", "status", "last_reviewed", "sources")
 LESSON_KEYS = ("title", "status", "minutes", "key_points", "try_saying", "today")
 QUIZ_KEYS = ("pass_mark", "shuffle", "questions")
 QUESTION_KEYS = ("slug", "kind", "text", "explanation", "choices")
 CHOICE_KEYS = ("text", "correct", "feedback")
 APPS_KEYS = ("apps",)
-APP_KEYS = ("slug", "name", "settings")
+APP_KEYS = ("slug", "name", "checked_on", "sources", "settings")
 
 _NUMBERED = re.compile(r"(\d+)-(.+)")
 _TOML_ERROR = re.compile(r"(?P<message>.*?) \((?:at line (?P<line>\d+), column (?P<column>\d+)|at end of document)\)$")
 _MISSING = object()
+_WEB_ADDRESS = re.compile(r"https://[^\s/]+\.[^\s/]+(/\S*)?")
 
 
 # The course as plain data. `file` and `line` say where an item came from, for problems; they are
@@ -101,6 +102,7 @@ class ModuleData:
     status: str
     intro: str = ""
     last_reviewed: date | None = None
+    sources: list[str] = field(default_factory=list)
     lessons: list[LessonData] = field(default_factory=list)
     quiz: QuizData | None = None
     folder: str = field(default="", compare=False, repr=False)
@@ -111,6 +113,8 @@ class AppData:
     slug: str
     name: str
     settings: list[str] = field(default_factory=list)
+    checked_on: date | None = None
+    sources: list[str] = field(default_factory=list)
     line: int | None = field(default=None, compare=False, repr=False)
 
 
@@ -274,6 +278,7 @@ class _FolderReader:
                 module.title = fields.text("title", max_length=TITLE_MAX_LENGTH, one_line=True)
                 module.status = fields.status()
                 module.last_reviewed = fields.date("last_reviewed")
+                module.sources = fields.strings("sources")
         else:
             self.problem(file, "", "is missing: every module folder needs one, with title and status")
         if "quiz.toml" in entries:
@@ -424,6 +429,8 @@ class _FolderReader:
                     slug=app_fields.slug("slug"),
                     name=app_fields.text("name", max_length=APP_NAME_MAX_LENGTH, one_line=True),
                     settings=app_fields.strings("settings", required=True),
+                    checked_on=app_fields.date("checked_on"),
+                    sources=app_fields.addresses("sources"),
                     line=headers[index] + 1 if located else None,
                 )
             )
@@ -610,6 +617,14 @@ class _Fields:
                 self.problem(key, f"item {number} must be on one line")
         if required and not items:
             self.problem(key, "needs at least one item")
+        return items
+
+    def addresses(self, key) -> list[str]:
+        """A list of web addresses (https://…), one per line."""
+        items = self.strings(key)
+        for number, item in enumerate(items, start=1):
+            if item and not _WEB_ADDRESS.fullmatch(item):
+                self.problem(key, f"item {number} must be a web address starting with https://")
         return items
 
     def tables(self, key) -> list[dict]:
@@ -815,15 +830,13 @@ def course_files(course: Course) -> dict[str, str]:
     }
     apps = list(course.app_guides.all())
     if apps:
-        files["apps.toml"] = "\n".join(
-            "[[apps]]\n" + toml_lines({"slug": app.slug, "name": app.name, "settings": lines(app.settings)})
-            for app in apps
-        )
+        files["apps.toml"] = "\n".join("[[apps]]\n" + toml_lines(_app_values(app)) for app in apps)
     for number, module in enumerate(course.modules.all(), start=1):
         folder = f"{number:02d}-{module.slug}"
         meta = {"title": module.title, "status": module.status}
         if module.last_reviewed:
             meta["last_reviewed"] = module.last_reviewed
+        meta["sources"] = lines(module.sources)
         files[f"{folder}/module.md"] = _markdown_file(meta, module.intro)
         for lesson_number, lesson in enumerate(module.lessons.all(), start=1):
             meta = {
@@ -882,12 +895,20 @@ def _with_content(course: Course) -> Course:
             Prefetch(
                 "modules",
                 queryset=Module.objects.select_related("quiz").prefetch_related(
-                    "lessons", Prefetch("quiz__questions", queryset=Question.objects.prefetch_related("choices"))
+                    "lessons",
+                    Prefetch("quiz__questions", queryset=Question.objects.asked().prefetch_related("choices")),
                 ),
             ),
         )
         .get()
     )
+
+
+def _app_values(app: AppGuide) -> dict:
+    values = {"slug": app.slug, "name": app.name}
+    if app.checked_on:
+        values["checked_on"] = app.checked_on
+    return values | {"sources": lines(app.sources), "settings": lines(app.settings)}
 
 
 def _quiz_of(module: Module) -> Quiz | None:

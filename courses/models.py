@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -97,8 +99,10 @@ class Module(models.Model):
     intro_html = models.TextField(blank=True, editable=False)
     position = models.PositiveIntegerField(default=0, help_text=_("Modules are listed from the lowest number."))
     status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
-    # Shown to parents: when the facts in this module were last checked.
+    # Shown to parents: when someone last checked this module's facts against its sources.
     last_reviewed = models.DateField(null=True, blank=True)
+    # The public sources the module's facts were checked against, one per line, shown under the module.
+    sources = models.TextField(blank=True, help_text=_("One source per line: who, what, year and its address."))
 
     objects = ModuleQuerySet.as_manager()
 
@@ -119,6 +123,10 @@ class Module(models.Model):
 
     def quiz_url(self):
         return reverse("courses:quiz", kwargs={"course": self.course.slug, "module": self.slug})
+
+    @property
+    def source_list(self) -> list[str]:
+        return lines(self.sources)
 
 
 class LessonQuerySet(models.QuerySet):
@@ -210,6 +218,11 @@ class QuestionKind(models.TextChoices):
     TRUE_FALSE = "true_false", _("True or false")
 
 
+class QuestionQuerySet(models.QuerySet):
+    def asked(self):
+        return self.filter(retired=False)
+
+
 class Question(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     slug = models.SlugField()
@@ -218,6 +231,11 @@ class Question(models.Model):
     text = models.TextField()
     # Shown with the result: why the right answer is right.
     explanation = models.TextField(blank=True)
+    # A question taken out of the quiz after parents answered it: no longer asked, kept so that their
+    # answers can still be read (in their data, and in "How learners answered").
+    retired = models.BooleanField(default=False, help_text=_("No longer asked; kept for the answers given."))
+
+    objects = QuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["quiz", "position", "pk"]
@@ -252,6 +270,9 @@ class AppGuide(models.Model):
     name = models.CharField(max_length=100)
     position = models.PositiveIntegerField(default=0)
     settings = models.TextField(help_text=_("The settings to check, one per line."))
+    # When a person last checked these settings in the app, and the public pages they checked them against.
+    checked_on = models.DateField(_("checked on"), null=True, blank=True)
+    sources = models.TextField(blank=True, help_text=_("The addresses of the pages checked, one per line."))
 
     class Meta:
         ordering = ["course", "position", "pk"]
@@ -265,6 +286,15 @@ class AppGuide(models.Model):
     @property
     def setting_list(self) -> list[str]:
         return lines(self.settings)
+
+    @property
+    def source_list(self) -> list[str]:
+        return lines(self.sources)
+
+    @property
+    def source_sites(self) -> list[tuple[str, str]]:
+        """Each source as (the site's name, its address), to link it by the site's name."""
+        return [(urlsplit(url).hostname or url, url) for url in self.source_list]
 
 
 # Learners' progress: one row per learner and lesson, and append-only quiz attempts.

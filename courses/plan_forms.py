@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from courses import plans
@@ -48,7 +50,7 @@ class ChecklistForm(forms.Form):
                     required=False,
                     choices=[(setting, setting) for setting in guide.setting_list],
                     widget=forms.CheckboxSelectMultiple,
-                    help_text=_("Tick each setting once you and your child have checked it."),
+                    help_text=_settings_help(guide),
                     error_messages={
                         "invalid_choice": _(
                             "One of these settings has changed on our checklist since you opened this page. "
@@ -97,3 +99,14 @@ class TrustedAdultsForm(forms.Form):
                 params={"count": plans.MAX_TRUSTED_ADULT_LENGTH},
             )
         return names
+
+
+def _settings_help(guide: AppGuide) -> str:
+    tick = _("Tick each setting once you and your child have checked it.")
+    if not guide.checked_on:
+        return tick
+    checked = _("We last checked these settings in %(app)s on %(date)s.") % {
+        "app": escape(guide.name),
+        "date": date_format(guide.checked_on, "j F Y"),
+    }
+    return f"{tick} {checked}"

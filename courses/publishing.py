@@ -32,7 +32,7 @@ def question_problems(question: Question, choices) -> list[str]:
 def quiz_problems(quiz: Quiz | None, module: Module) -> list[str]:
     if quiz is None:
         return [_("Module “%(module)s” has no quiz.") % {"module": module}]
-    questions = list(quiz.questions.all())
+    questions = [question for question in quiz.questions.all() if not question.retired]
     if not questions:
         return [_("The quiz of module “%(module)s” has no questions.") % {"module": module}]
     return [problem for question in questions for problem in question_problems(question, list(question.choices.all()))]

@@ -70,7 +70,9 @@ def forget_cached_questions() -> None:
 
 def prepare(quiz: Quiz) -> ShownQuiz:
     """A fresh form for a new attempt, shuffled if the author asked for it."""
-    questions = list(questions_with_choices(quiz).values())
+    questions = [
+        (question, choices) for question, choices in questions_with_choices(quiz).values() if not question.retired
+    ]
     if quiz.shuffle:
         shuffler = random.SystemRandom()
         shuffler.shuffle(questions)
@@ -89,7 +91,7 @@ def restore(quiz: Quiz, signed: str, user) -> ShownQuiz:
     current = questions_with_choices(quiz)
     shown = []
     for question_id, choice_ids in payload["q"]:
-        if question_id not in current:
+        if question_id not in current or current[question_id][0].retired:
             raise QuizChanged
         question, choices = current[question_id]
         by_id = {choice.pk: choice for choice in choices}

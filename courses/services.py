@@ -28,11 +28,13 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     drafted: int = 0
+    retired: int = 0
     deleted: int = 0
 
     def __str__(self):
         parts = [f"{self.created} created", f"{self.updated} updated", f"{self.unchanged} unchanged"]
-        parts += [f"{count} {name}" for name, count in (("drafted", self.drafted), ("deleted", self.deleted)) if count]
+        others = (("drafted", self.drafted), ("retired", self.retired), ("deleted", self.deleted))
+        parts += [f"{count} {name}" for name, count in others if count]
         return ", ".join(parts)
 
     @property
@@ -41,7 +43,7 @@ class Tally:
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.drafted or self.deleted)
+        return bool(self.created or self.updated or self.drafted or self.retired or self.deleted)
 
 
 @dataclass
@@ -54,7 +56,7 @@ class ImportReport:
     questions: Tally = field(default_factory=Tally)
     choices: Tally = field(default_factory=Tally)
     app_guides: Tally = field(default_factory=Tally)
-    # One line for each item drafted or deleted because it is no longer in the files.
+    # One line for each item drafted, retired or deleted because it is no longer in the files.
     notes: list[str] = field(default_factory=list)
 
     def __str__(self):
@@ -116,6 +118,8 @@ class _Existing:
         self.questions: dict[int, dict[str, Question]] = defaultdict(dict)
         self.choices: dict[int, list[Choice]] = defaultdict(list)
         self.apps: dict[str, AppGuide] = {}
+        # Questions the files no longer have that parents answered (see deletion_problems).
+        self.answered: set[int] = set()
         if course is None:
             return
         self.modules = {module.slug: module for module in course.modules.all()}
@@ -154,14 +158,19 @@ class _Existing:
         return quizzes, questions, choices
 
     def deletion_problems(self, data: CourseData) -> list[Problem]:
-        """Deleting what parents have answered would take their attempts with it: refuse instead."""
+        """Deleting what parents have answered would take their attempts with it: refuse instead.
+
+        A question parents answered that the files no longer have is not a problem: it is retired (kept,
+        no longer asked), and `answered` remembers which ones for the import.
+        """
         quizzes, questions, choices = self.doomed(data)
         attempted = set(QuizAttempt.objects.filter(quiz__in=_rows(quizzes)).values_list("quiz_id", flat=True))
-        answered, picked = _used_in_answers({row.pk for row in _rows(questions)}, {row.pk for row in _rows(choices)})
+        self.answered, picked = _used_in_answers(
+            {row.pk for row in _rows(questions) if not row.retired}, {row.pk for row in _rows(choices)}
+        )
         draft = "or take its module out of the files to set it to draft"
         checks = [
             (quizzes, attempted, f"is missing, but parents have taken this quiz; keep the file, {draft}"),
-            (questions, answered, f"has answers; keep it in the file, {draft}"),
             (choices, picked, "was picked in parents' answers; keep it in the file (choices are matched by position)"),
         ]
         return [
@@ -212,7 +221,15 @@ class _Importer:
         self.current = "apps.toml"
         for position, app in enumerate(data.apps, start=1):
             guide = self.existing.apps.get(app.slug) or AppGuide(course=course, slug=app.slug)
-            self.sync(guide, self.report.app_guides, name=app.name, position=position, settings="\n".join(app.settings))
+            self.sync(
+                guide,
+                self.report.app_guides,
+                name=app.name,
+                position=position,
+                settings="\n".join(app.settings),
+                checked_on=app.checked_on,
+                sources="\n".join(app.sources),
+            )
         in_files = {app.slug for app in data.apps}
         for slug, guide in self.existing.apps.items():
             if slug not in in_files:
@@ -233,6 +250,7 @@ class _Importer:
             position=position,
             status=data.status,
             last_reviewed=data.last_reviewed,
+            sources="\n".join(data.sources),
         )
         lessons = self.existing.lessons[module.pk]
         for lesson_position, lesson_data in enumerate(data.lessons, start=1):
@@ -277,6 +295,7 @@ class _Importer:
                 kind=question_data.kind,
                 text=question_data.text,
                 explanation=question_data.explanation,
+                retired=False,
             )
             choices = self.existing.choices[question.pk]
             for index, choice_data in enumerate(question_data.choices):
@@ -294,7 +313,17 @@ class _Importer:
                 self.report.choices.deleted += 1
         in_files = {question.slug for question in data.questions}
         for slug, question in questions.items():
-            if slug not in in_files:
+            if slug in in_files or question.retired:
+                continue
+            if question.pk in self.existing.answered:
+                # Kept, so that the answers parents gave can still be read; no longer asked.
+                question.retired = True
+                question.save(update_fields=["retired"])
+                self.report.questions.retired += 1
+                self.report.notes.append(
+                    f"Retired question '{slug}': it is not in {self.current}, but parents answered it."
+                )
+            else:
                 question.delete()
                 self.report.questions.deleted += 1
                 self.report.notes.append(f"Deleted question '{slug}': it is not in {self.current}.")

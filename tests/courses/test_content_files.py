@@ -352,3 +352,49 @@ def test_problems_inside_a_zip_name_the_file_in_the_course_folder():
     data, problems = read_course_zip(_zip(entries))
     assert data is None
     assert str(problems[0]).startswith("course.toml, field 'status': must be")
+
+
+# Sources and checked-on dates: where a module's facts and an app guide's settings were checked.
+
+
+def _small_course(folder, *, module_meta: str = "", app: str = "") -> None:
+    """A one-module course folder, with extra module front matter and one app guide."""
+    (folder / "01-basics").mkdir(parents=True)
+    (folder / "course.toml").write_text('title = "Small"\nstatus = "draft"\nsummary = ""\n')
+    (folder / "01-basics" / "module.md").write_text(f'+++\ntitle = "Basics"\nstatus = "draft"\n{module_meta}+++\nHi.\n')
+    if app:
+        (folder / "apps.toml").write_text(
+            f'[[apps]]\nslug = "chat"\nname = "Chat"\n{app}settings = [\n  "Be kind.",\n]\n'
+        )
+
+
+def test_sources_and_checked_on_dates_are_read(tmp_path):
+    _small_course(
+        tmp_path / "small",
+        module_meta='last_reviewed = 2026-12-03\nsources = [\n  "Netsafe: advice for parents (2025). https://netsafe.org.nz/",\n]\n',
+        app='checked_on = 2026-12-01\nsources = [\n  "https://help.example.org/chat/privacy",\n]\n',
+    )
+    data, problems = read_course_folder(tmp_path / "small")
+    assert problems == []
+    assert data.modules[0].sources == ["Netsafe: advice for parents (2025). https://netsafe.org.nz/"]
+    assert (data.apps[0].checked_on, data.apps[0].sources) == (
+        date(2026, 12, 1),
+        ["https://help.example.org/chat/privacy"],
+    )
+
+
+@pytest.mark.parametrize(
+    ("app", "expected"),
+    [
+        ('sources = [\n  "the Chat help pages",\n]\n', "item 1 must be a web address starting with https://"),
+        ('sources = [\n  "http://help.example.org/",\n]\n', "item 1 must be a web address starting with https://"),
+        ('checked_on = "last week"\n', "must be a date like 2026-11-29"),
+        ('sources = "https://help.example.org/"\n', 'must be a list of texts: ["…", "…"]'),
+    ],
+)
+def test_an_app_source_must_be_a_web_address_and_its_check_a_date(tmp_path, app, expected):
+    _small_course(tmp_path / "small", app=app)
+    data, problems = read_course_folder(tmp_path / "small")
+    assert data is None
+    assert [problem.file for problem in problems] == ["apps.toml"]
+    assert expected in str(problems[0])

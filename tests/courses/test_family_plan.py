@@ -1,6 +1,8 @@
 """The family online-safety plan: starters picked on lessons, the app checklist, trusted adults, the plan page."""
 
+import datetime
 import html
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -281,6 +283,22 @@ class TestPlanPage:
             for way in contact.ways:
                 assert str(way.label) in page
                 assert f'href="{way.href}"' in response.content.decode().replace("&amp;", "&")
+
+    def test_the_plan_says_when_each_app_was_checked_and_against_what(self, client, parent, course):
+        guide = course.app_guides.get(slug="app-1")
+        guide.checked_on = datetime.date(2026, 12, 3)
+        guide.sources = "https://help.example.org/app-1/privacy"
+        guide.save()
+        build_plan(parent, course)
+        response = client.get(plan_url(course))
+        assert "Checked on 3 December 2026, against: help.example.org." in re.sub(r"<[^>]+>", "", text(response))
+        assert 'href="https://help.example.org/app-1/privacy"' in response.content.decode()
+        checklist = text(client.get(apps_url(course)))
+        assert "We last checked these settings in App 1 on 3 December 2026." in checklist
+
+    def test_an_app_not_yet_checked_shows_no_date(self, client, parent, course):
+        build_plan(parent, course)
+        assert "Checked on" not in text(client.get(plan_url(course)))
 
     def test_the_plan_offers_printing_with_and_without_javascript(self, client, parent, course):
         response = client.get(plan_url(course))

@@ -207,27 +207,61 @@ def test_unanswered_questions_extra_choices_and_apps_missing_from_the_files_are_
     assert files_in(write_course_folder(_course(), tmp_path / "export")) == files_in(folder)
 
 
-def test_removing_an_answered_question_is_refused_and_changes_nothing(tmp_path):
+def _take_out_question(quiz_file, slug: str) -> None:
+    """Remove one question, with its choices, from a quiz file."""
+    text = quiz_file.read_text()
+    start = text.index(f'[[questions]]\nslug = "{slug}"')
+    end = text.find("[[questions]]\n", start + 1)
+    quiz_file.write_text(text[:start] + (text[end:] if end != -1 else ""))
+
+
+def test_an_answered_question_taken_out_of_the_files_is_retired_and_its_answers_kept(tmp_path):
     folder = copy_bundled(tmp_path)
     import_folder(folder)
-    _progress(_lesson("response-plan", "do-not-pay"), _question("response-plan", "wants-to-delete-everything"))
-    quiz = folder / RESPONSE_PLAN / "quiz.toml"
-    text = quiz.read_text()
-    start = text.index('[[questions]]\nslug = "wants-to-delete-everything"')
-    quiz.write_text(text[:start] + text[text.index("[[questions]]", start + 1) :])
-    edit(folder / RESPONSE_PLAN / "02-do-not-pay.md", "Sometimes the person", "Sometimes the offender")
-    before = snapshot()
-    data, problems = read_course_folder(folder)
-    assert problems == []
+    question = Question.objects.filter(quiz__module__slug="response-plan").first()
+    completion, attempt = _progress(Lesson.objects.filter(module__slug="response-plan").first(), question)
+    quiz_file = folder / RESPONSE_PLAN / "quiz.toml"
+    original = quiz_file.read_text()
+    _take_out_question(quiz_file, question.slug)
 
-    with pytest.raises(ContentError) as refused:
-        import_course(data=data)
+    report = import_folder(folder)
 
-    assert [str(problem) for problem in refused.value.problems] == [
-        "08-response-plan/quiz.toml, question 'wants-to-delete-everything': has answers; keep it in the file, "
-        "or take its module out of the files to set it to draft"
-    ]
-    assert snapshot() == before
+    question.refresh_from_db()
+    assert question.retired
+    assert (report.questions.retired, report.questions.deleted) == (1, 0)
+    assert (
+        f"Retired question '{question.slug}': it is not in {RESPONSE_PLAN}/quiz.toml, but parents answered it."
+        in str(report)
+    )
+    # No longer asked, nor written out with the course, nor counted by the publishing checks...
+    assert question.pk not in {shown.pk for shown, _choices in quizzes.prepare(question.quiz).questions}
+    assert f'slug = "{question.slug}"' not in course_files(_course())[f"{RESPONSE_PLAN}/quiz.toml"]
+    # ...but the parent's attempt, progress and answer are all still there to read.
+    attempt.refresh_from_db()
+    given = quizzes.given_answers(attempt, quizzes.questions_with_choices(question.quiz))
+    assert [answer.question for answer in given] == [question]
+    assert LessonCompletion.objects.filter(pk=completion.pk).exists()
+
+    # Put back in the files, it is asked again.
+    quiz_file.write_text(original)
+    report = import_folder(folder)
+    question.refresh_from_db()
+    assert not question.retired
+    assert files_in(write_course_folder(_course(), tmp_path / "export")) == files_in(folder)
+
+
+def test_a_retired_question_is_left_alone_by_later_imports(tmp_path):
+    folder = copy_bundled(tmp_path)
+    import_folder(folder)
+    question = Question.objects.filter(quiz__module__slug="response-plan").first()
+    _progress(Lesson.objects.filter(module__slug="response-plan").first(), question)
+    _take_out_question(folder / RESPONSE_PLAN / "quiz.toml", question.slug)
+    import_folder(folder)
+
+    report = import_folder(folder)
+
+    assert not report.changed
+    assert Question.objects.get(pk=question.pk).retired
 
 
 def test_removing_a_picked_choice_is_refused(tmp_path):

@@ -1,5 +1,6 @@
 """A parent learns: sign up, read, complete lessons, take quizzes, finish, get a certificate."""
 
+import datetime
 import re
 
 import pytest
@@ -171,6 +172,23 @@ class TestOutline:
             html = client.get(page).content.decode()
             assert "Continue where you left off" in html
             assert lesson_url(course, 1, 2) in html
+
+
+class TestModulePage:
+    def test_a_module_says_when_its_facts_were_checked_and_against_what(self, client, parent, course):
+        module = course.modules.get(slug="module-1")
+        module.last_reviewed = datetime.date(2026, 12, 3)
+        module.sources = "Netsafe: advice for parents (2025). https://netsafe.org.nz/parents\nNZ Police: advice (2024)."
+        module.save()
+        html = client.get(module.get_absolute_url()).content.decode()
+        assert "Facts last checked 3 December 2026." in html
+        assert "Where these facts come from" in html
+        assert '<a href="https://netsafe.org.nz/parents"' in html
+        assert "<li>NZ Police: advice (2024).</li>" in html
+
+    def test_a_module_without_sources_has_no_empty_list(self, client, parent, course):
+        html = client.get(course.modules.get(slug="module-1").get_absolute_url()).content.decode()
+        assert "Where these facts come from" not in html
 
 
 class TestQuiz:
