@@ -75,15 +75,50 @@ HELP_CONTACTS = (
         when=_("Support for young people and their whānau."),
         ways=(Way(_("Call 0800 376 633"), "tel:0800376633"), Way(_("Free text 234"), "sms:234")),
     ),
+    Contact(
+        name=_("Safe to talk — He pai ki te kōrero"),
+        when=_(
+            "Sexual harm of any kind, at any age: for survivors, worried whānau, and people worried about "
+            "their own behaviour. Free and confidential; you can stay anonymous."
+        ),
+        ways=(
+            Way(_("Call 0800 044 334"), "tel:0800044334"),
+            Way(_("Text 4334"), "sms:4334"),
+            Way(_("Email support@safetotalk.nz"), "mailto:support@safetotalk.nz"),
+            Way(_("Web chat at safetotalk.nz"), "https://safetotalk.nz/"),
+        ),
+        note=_("Open 24 hours a day, 7 days a week."),
+    ),
+    Contact(
+        name=_("Department of Internal Affairs — Digital Child Exploitation team"),
+        when=_(
+            "To report child sexual abuse material you come across online, when it is not your own child’s "
+            "situation (for that, call Police). Do not save, copy or share the material: note where you saw it."
+        ),
+        ways=(
+            Way(
+                _("Report Online Child Exploitation Material at dia.govt.nz"),
+                "https://www.dia.govt.nz/Digital-Safety-Report-Online-Child-Exploitation-Material",
+            ),
+        ),
+    ),
 )
 
 # First steps when a child is being threatened right now, from the Police advice for victims.
 FIRST_STEPS = (
-    _("Stay calm and tell your child they are not in trouble. You are on their side."),
+    _(
+        "Stay with your child. Tell them there is a way through this and they are not in trouble: "
+        "you are on their side."
+    ),
+    _(
+        "Some young people who are being sextorted think about hurting themselves. If you are worried about your "
+        "child’s safety, call 111 now. Call or text 1737 any time to talk with a counsellor."
+    ),
     _("Stop sending images or videos, even if the person makes threats."),
     _("Do not pay or do what they ask: it does not make them stop, and it can lead to more demands."),
     _(
-        "Save the chat and take screenshots of messages, the profile and usernames. "
+        "Save the chat and take screenshots of messages, the profile and usernames. Where the app tells the "
+        "sender about a screenshot (Snapchat does), photograph the screen with another device instead. "
         "Do not delete anything before you report."
     ),
     _("Never forward, save or share the images themselves."),

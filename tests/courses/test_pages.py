@@ -34,6 +34,11 @@ def test_help_shows_every_contact_exactly_with_working_links(client):
         "1737",
         "0800 376 633",
         "234",
+        "Safe to talk — He pai ki te kōrero",
+        "0800 044 334",
+        "Text 4334",
+        "support@safetotalk.nz",
+        "Report Online Child Exploitation Material",
     ]:
         assert exact in text, exact
     hrefs = {attrs.get("href") for tag, attrs in page.tags if tag == "a"}
@@ -48,6 +53,11 @@ def test_help_shows_every_contact_exactly_with_working_links(client):
         "sms:1737",
         "tel:0800376633",
         "sms:234",
+        "tel:0800044334",
+        "sms:4334",
+        "mailto:support@safetotalk.nz",
+        "https://safetotalk.nz/",
+        "https://www.dia.govt.nz/Digital-Safety-Report-Online-Child-Exploitation-Material",
     } <= hrefs
 
 
@@ -55,8 +65,10 @@ def test_help_shows_every_contact_exactly_with_working_links(client):
 def test_help_lists_first_steps_for_a_child_being_threatened(client):
     text = client.get("/help/").content.decode()
     assert "If your child is being threatened right now" in text
-    for step in ["Stop sending images", "Do not pay", "Save the chat", "Block the profile", "Report to Police"]:
-        assert step in text
+    steps = ["Stay with your child", "call 111 now", "1737", "Stop sending images", "Do not pay", "Save the chat"]
+    steps += ["photograph the screen with another device", "Block the profile", "Report to Police"]
+    positions = [text.index(step) for step in steps]
+    assert positions == sorted(positions), "the child's safety first, then the steps in order"
 
 
 @pytest.mark.django_db
