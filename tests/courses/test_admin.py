@@ -185,6 +185,16 @@ def test_statistics_page_query_count_is_flat(client, django_assert_max_num_queri
     assert f"{attempts} answer" in response.content.decode()
 
 
+def test_statistics_keep_a_retired_question_and_say_it_is_no_longer_asked(client):
+    quiz = make_course(modules=1, questions=2).modules.get().quiz
+    _answer(quiz, "question-1", ["Wrong"], 1)
+    quiz.questions.filter(slug="question-1").update(retired=True)
+    log_in_two_factor(client, make_staff())
+    html = client.get(f"/admin/courses/quiz/{quiz.pk}/statistics/").content.decode()
+    assert "1. Question 1? (retired: no longer asked)</h2>" in html
+    assert "2. Question 2?</h2>" in html
+
+
 def test_statistics_page_needs_admin_access(client):
     quiz = make_course(modules=1).modules.get().quiz
     client.force_login(make_user())
