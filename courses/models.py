@@ -125,8 +125,14 @@ class Module(models.Model):
         return reverse("courses:quiz", kwargs={"course": self.course.slug, "module": self.slug})
 
     @property
-    def source_list(self) -> list[str]:
-        return lines(self.sources)
+    def source_list(self) -> list[tuple[str, str]]:
+        """Each source as (what it is, its web address or ""): the address is the line's last word when it
+        starts with https://, so that the page can link it without guessing at bare domain names."""
+        found = []
+        for line in lines(self.sources):
+            text, _space, last = line.rpartition(" ")
+            found.append((text, last) if text and last.startswith("https://") else (line, ""))
+        return found
 
 
 class LessonQuerySet(models.QuerySet):

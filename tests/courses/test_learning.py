@@ -178,13 +178,20 @@ class TestModulePage:
     def test_a_module_says_when_its_facts_were_checked_and_against_what(self, client, parent, course):
         module = course.modules.get(slug="module-1")
         module.last_reviewed = datetime.date(2026, 12, 3)
-        module.sources = "Netsafe: advice for parents (2025). https://netsafe.org.nz/parents\nNZ Police: advice (2024)."
+        module.sources = (
+            "Netsafe: advice for parents (2025). https://netsafe.org.nz/parents\n"
+            "NZ Police: advice (2024), on police.govt.nz."
+        )
         module.save()
         html = client.get(module.get_absolute_url()).content.decode()
         assert "Facts last checked 3 December 2026." in html
         assert "Where these facts come from" in html
-        assert '<a href="https://netsafe.org.nz/parents"' in html
-        assert "<li>NZ Police: advice (2024).</li>" in html
+        assert (
+            '<li>Netsafe: advice for parents (2025). <a href="https://netsafe.org.nz/parents">'
+            "https://netsafe.org.nz/parents</a></li>"
+        ) in html
+        # A bare name of a site is text, not a link guessed from it.
+        assert "<li>NZ Police: advice (2024), on police.govt.nz.</li>" in html
 
     def test_a_module_without_sources_has_no_empty_list(self, client, parent, course):
         html = client.get(course.modules.get(slug="module-1").get_absolute_url()).content.decode()
