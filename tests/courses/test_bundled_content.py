@@ -10,6 +10,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.utils import timezone
 
 from courses.contacts import HELP_CONTACTS
 from courses.content_files import CourseData, LessonData, ModuleData, read_course_folder
@@ -77,7 +78,7 @@ def test_bundled_course_imports_complete_and_published(imported):
     course = imported
     assert course.status == Status.PUBLISHED
     modules = list(course.modules.select_related("quiz").prefetch_related("lessons", "quiz__questions"))
-    assert [module.status for module in modules] == [Status.PUBLISHED] * 9
+    assert [module.status for module in modules] == [Status.PUBLISHED] * 10
     lessons = Lesson.objects.filter(module__course=course)
     assert lessons.count() >= 30
     assert set(lessons.values_list("status", flat=True)) == {Status.PUBLISHED}
@@ -286,11 +287,33 @@ FACTS = {
     ),
     "addition: 1737, free call or text any time": (r"1737", r"free call or text|free to call or text", r"counsellor"),
     "addition: Youthline 0800 376 633 or free text 234": (r"youthline", r"0800 376 633", r"free text (to )?234"),
-    "addition: boys targeted as much as girls (Thorn, NCMEC)": (
-        r"boys are targeted as much as girls",
-        r"most reported victims (of this crime |of financial sextortion )?are teenage boys",
+    "addition: most reported grooming victims are girls (NSPCC)": (
+        r"most reported victims of grooming are girls",
+        r"nspcc",
+    ),
+    "addition: most reported victims of financially motivated sextortion are teenage boys (NCMEC, Thorn)": (
+        r"most reported victims of financially motivated sextortion are teenage boys",
         r"thorn",
         r"ncmec",
+    ),
+    "addition: the child's safety first: stay with them, not in trouble, a way through": (
+        r"stay with your child",
+        r"there is a way through this",
+        r"not in trouble",
+    ),
+    "addition: some young people think about hurting themselves: 111 now, 1737 any time": (
+        r"think about hurting themselves",
+        r"call 111",
+        r"1737",
+    ),
+    "addition: an app that tells the sender about a screenshot: photograph the screen": (
+        r"photograph the screen with another device",
+        r"snapchat",
+    ),
+    "addition: Safe to talk, 0800 044 334 or text 4334": (r"safe to talk", r"0800 044 334", r"text 4334"),
+    "addition: the Department of Internal Affairs' report form for abuse material seen online": (
+        r"department of internal affairs",
+        r"report online child exploitation material",
     ),
     "addition: end-to-end encryption hides offenders (Virtual Global Taskforce)": (
         r"end-to-end encryption",
@@ -335,7 +358,7 @@ def test_help_contacts_in_the_course_are_exactly_the_real_ones(course):
     text = _normalised("\n".join(_course_texts(course)))
 
     numbers, emails, addresses = _numbers(text), set(_EMAIL.findall(text)), _addresses(text)
-    assert {"111", "105", "4282", "0508 638 723", "1737", "0800 376 633", "234"} <= numbers
+    assert {"111", "105", "4282", "0508 638 723", "1737", "0800 376 633", "234", "0800 044 334", "4334"} <= numbers
     assert numbers - _numbers(labels) == set(), "phone or text numbers that are not a help contact"
     assert emails - set(_EMAIL.findall(labels)) == set(), "email addresses that are not a help contact"
     assert addresses - known_addresses == set(), "web addresses that are not a help contact"
@@ -359,6 +382,8 @@ HELP_SITES = (
     "stopncii.org",
     "1737.org.nz",
     "youthline.co.nz",
+    "safetotalk.nz",
+    "dia.govt.nz",
 )
 
 
@@ -449,3 +474,96 @@ def test_blame_check_tells_blame_from_reassurance():
 def test_the_course_is_never_graphic(course):
     graphic = sorted({match.group(0) for text in _course_texts(course) for match in GRAPHIC.finditer(text)})
     assert not graphic, f"graphic words: {graphic}"
+
+
+# 9. Who is targeted, said as the evidence says it
+
+# A sentence that names boys and girls (or sons and daughters), says they are targeted or harmed, and
+# says it happens to them equally.
+_BOTH = re.compile(r"\b(boys?|sons?)\b.*\b(girls?|daughters?)\b|\b(girls?|daughters?)\b.*\b(boys?|sons?)\b", re.I)
+_EQUALLY = re.compile(
+    r"\b(equally|as (much|often|likely|many) as|just as|the same (rate|amount|number|extent)|in equal|alike|50/50)\b",
+    re.I,
+)
+_TARGETED = re.compile(r"\b(target\w*|victims?|at risk|affect\w*|groom\w*|sextort\w*|exploit\w*|happen\w*)\b", re.I)
+REPO = BUNDLED.parents[2]
+
+
+def _equal_targeting_sentences(text: str) -> list[str]:
+    sentences = _SENTENCE.split(_normalised_lines(text))
+    return [s.strip() for s in sentences if _BOTH.search(s) and _EQUALLY.search(s) and _TARGETED.search(s)]
+
+
+def test_equal_targeting_check_catches_the_old_claim_and_spares_the_true_one():
+    assert _equal_targeting_sentences("Any child can be groomed. Boys are targeted as much as girls.") == [
+        "Boys are targeted as much as girls."
+    ]
+    assert _equal_targeting_sentences("Girls and boys are equally at risk.") == ["Girls and boys are equally at risk."]
+    true = (
+        "Most reported victims of grooming are girls. Most reported victims of financially motivated sextortion "
+        "are teenage boys. Your son needs these talks just as much as your daughter."
+    )
+    assert _equal_targeting_sentences(true) == []
+
+
+def test_no_sentence_says_boys_and_girls_are_targeted_equally():
+    files = [*BUNDLED.rglob("*.md"), *BUNDLED.rglob("*.toml"), *(REPO / "templates").rglob("*.html")]
+    files += [REPO / "courses" / "contacts.py"]
+    found = {
+        str(file.relative_to(REPO)): sentences
+        for file in files
+        if (sentences := _equal_targeting_sentences(file.read_text()))
+    }
+    assert not found, f"sentences saying boys and girls are targeted equally: {found}"
+
+
+def test_the_first_module_says_who_is_most_often_targeted(course):
+    first = _modules(course)[0]
+    text = _normalised("\n".join(text for lesson in first.lessons for text in _lesson_texts(lesson)))
+    assert re.search(r"most reported victims of grooming are girls", text, re.I)
+    assert re.search(r"most reported victims of financially motivated sextortion are teenage boys", text, re.I)
+    assert re.search(r"nspcc", text, re.I)
+    assert re.search(r"thorn", text, re.I)
+
+
+# 10. When it is happening, the child's safety comes first
+
+
+def test_the_response_plan_starts_with_the_childs_safety(course):
+    plan = next(module for module in _modules(course) if module.slug == "response-plan")
+    first = _normalised(plan.lessons[0].body).lower()
+    safety = first.index("stay with your child")
+    assert safety < first.index("screenshot"), "the child's safety comes before saving evidence"
+    assert safety < first.index("block"), "the child's safety comes before blocking"
+    for words in ("not in trouble", "there is a way through this", "think about hurting themselves", "1737"):
+        assert words in first, words
+
+
+def test_starters_invite_the_child_to_tell(course):
+    text = _normalised("\n".join(_course_texts(course))).lower()
+    assert "nothing you could show me" not in text
+
+
+# 11. Facts with their date and sources
+
+
+def test_every_module_says_when_its_facts_were_checked_and_against_what(course):
+    today = timezone.localdate()
+    problems = [
+        f"{module.folder}: last_reviewed {module.last_reviewed}, {len(module.sources)} sources"
+        for module in _modules(course)
+        if not module.sources or module.last_reviewed is None or module.last_reviewed > today
+    ]
+    assert not problems, "modules without a review date or sources:\n" + "\n".join(problems)
+
+
+def test_every_app_guide_was_checked_on_a_date_against_public_pages(course):
+    today = timezone.localdate()
+    problems = [
+        f"{app.slug}: checked_on {app.checked_on}, {len(app.sources)} sources"
+        for app in course.apps
+        if not app.sources or app.checked_on is None or app.checked_on > today
+    ]
+    assert not problems, "app guides without a checked-on date or a source:\n" + "\n".join(problems)
+    names = {app.slug for app in course.apps}
+    assert {"messenger", "xbox", "playstation", "nintendo-switch", "twitch"} <= names

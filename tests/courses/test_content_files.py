@@ -62,9 +62,9 @@ INVALID_FOLDERS = {
     "true-false-with-three-choices": (
         lambda folder: edit(
             folder / RESPONSE_PLAN / "quiz.toml",
-            '[[questions]]\nslug = "wants-to-delete-everything"',
+            '[[questions]]\nslug = "first-minutes-money-deadline"',
             '[[questions.choices]]\ntext = "Maybe"\ncorrect = false\nfeedback = "No."\n\n'
-            '[[questions]]\nslug = "wants-to-delete-everything"',
+            '[[questions]]\nslug = "first-minutes-money-deadline"',
         ),
         "08-response-plan/quiz.toml, line 51, question 'paying-makes-it-stop': "
         'a true/false question needs exactly two choices, "True" and "False" (it has 3)',
@@ -146,7 +146,7 @@ def test_bundled_course_reads_without_problems():
     assert data.slug == SLUG
     assert data.title == "Keeping children safe online"
     assert data.status == "published"
-    assert len(data.modules) == 9
+    assert len(data.modules) == 10
     assert sum(len(module.lessons) for module in data.modules) >= 30
     assert sum(len(module.quiz.questions) for module in data.modules) >= 50
     assert [app.slug for app in data.apps][:2] == ["roblox", "minecraft"]
@@ -156,7 +156,8 @@ def test_slugs_and_order_come_from_the_numbered_names():
     data, _ = read_course_folder(BUNDLED)
     module = data.modules[7]
     assert module.slug == "response-plan"
-    assert module.last_reviewed == date(2026, 11, 29)
+    assert module.last_reviewed == date(2026, 12, 3)
+    assert module.sources[0].startswith("New Zealand Police")
     assert [lesson.slug for lesson in module.lessons] == [
         "stop-and-save",
         "do-not-pay",
@@ -165,7 +166,7 @@ def test_slugs_and_order_come_from_the_numbered_names():
     ]
     lesson = module.lessons[0]
     assert lesson.minutes == 4
-    assert lesson.key_points[0] == "Stop sending images or videos, even if the person makes threats."
+    assert lesson.key_points[0].startswith("First, stay with your child.")
     assert lesson.body.startswith("If your child tells you")
     assert not lesson.body.endswith("\n")
     question = module.quiz.questions[1]

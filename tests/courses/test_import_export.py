@@ -71,17 +71,17 @@ def test_bundled_course_imports_into_an_empty_database():
     course = _course()
     assert course.status == Status.PUBLISHED
     assert course.summary
-    assert Module.objects.filter(course=course, status=Status.PUBLISHED).count() == 9
+    assert Module.objects.filter(course=course, status=Status.PUBLISHED).count() == 10
     assert Lesson.objects.published().filter(module__course=course).count() >= 30
     assert Question.objects.filter(quiz__module__course=course).count() >= 50
-    assert AppGuide.objects.filter(course=course).count() == 9
-    assert report.modules.created == 9
+    assert AppGuide.objects.filter(course=course).count() == 14
+    assert report.modules.created == 10
     assert report.lessons.unchanged == report.lessons.updated == 0
     lesson = _lesson("response-plan", "stop-and-save")
     assert lesson.position == 1
     assert "<h2>Step 1: Stop sending anything</h2>" in lesson.body_html
-    assert lesson.key_point_list[0] == "Stop sending images or videos, even if the person makes threats."
-    assert list(course.modules.values_list("position", flat=True)) == list(range(1, 10))
+    assert lesson.key_point_list[0].startswith("First, stay with your child.")
+    assert list(course.modules.values_list("position", flat=True)) == list(range(1, 11))
 
 
 def test_export_of_the_bundled_course_is_the_repository_files_byte_for_byte(tmp_path):
@@ -129,7 +129,7 @@ def test_second_import_reports_everything_unchanged_and_writes_nothing(django_as
         assert tally.created == tally.updated == tally.drafted == tally.deleted == 0, name
     assert report.questions.unchanged >= 50
     assert str(report).startswith(
-        "Imported keeping-children-safe-online: 9 modules (0 created, 0 updated, 9 unchanged)"
+        "Imported keeping-children-safe-online: 10 modules (0 created, 0 updated, 10 unchanged)"
     )
 
 
@@ -184,7 +184,7 @@ def test_unanswered_questions_extra_choices_and_apps_missing_from_the_files_are_
     import_folder(folder)
     quiz = folder / RESPONSE_PLAN / "quiz.toml"
     text = quiz.read_text()
-    start = text.index('[[questions]]\nslug = "wants-to-delete-everything"')
+    start = text.index('[[questions]]\nslug = "first-minutes-money-deadline"')
     end = text.index("[[questions]]", start + 1)
     quiz.write_text(text[:start] + text[end:])
     edit(
@@ -201,7 +201,7 @@ def test_unanswered_questions_extra_choices_and_apps_missing_from_the_files_are_
     report = import_folder(folder)
 
     assert (report.questions.deleted, report.choices.deleted, report.app_guides.deleted) == (1, 1, 1)
-    assert not Question.objects.filter(slug="wants-to-delete-everything").exists()
+    assert not Question.objects.filter(slug="first-minutes-money-deadline").exists()
     assert _question("response-plan", "threat-to-send-to-friends").choices.count() == 2
     assert not AppGuide.objects.filter(slug="whatsapp").exists()
     assert files_in(write_course_folder(_course(), tmp_path / "export")) == files_in(folder)
@@ -330,7 +330,7 @@ def test_import_command_prints_the_report(tmp_path):
     out = io.StringIO()
     call_command("import_course", str(BUNDLED), stdout=out)
     assert out.getvalue().startswith(
-        "Imported keeping-children-safe-online: 9 modules (9 created, 0 updated, 0 unchanged), 37 lessons"
+        "Imported keeping-children-safe-online: 10 modules (10 created, 0 updated, 0 unchanged), 42 lessons"
     )
 
 
@@ -358,7 +358,7 @@ def test_load_bundled_course_is_idempotent():
     out = io.StringIO()
     call_command("load_bundled_course", "--update", stdout=out)
     assert snapshot() == before
-    assert "9 modules (0 created, 0 updated, 9 unchanged)" in out.getvalue()
+    assert "10 modules (0 created, 0 updated, 10 unchanged)" in out.getvalue()
 
 
 def test_load_bundled_course_keeps_admin_edits_unless_asked_to_update():
