@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
+from config import cache as shared_cache
+
 
 class Limit(NamedTuple):
     name: str
@@ -49,10 +51,15 @@ def _keys(limit: Limit, who: str) -> tuple[str, str]:
 
 
 def wait(limit: Limit, who: str) -> int:
-    """Seconds until `who` may try again under `limit`; 0 when they may now."""
+    """Seconds until `who` may try again under `limit`; 0 when they may now.
+
+    Counting needs the shared cache: without it, this raises `CacheUnavailable` (a 503 page), rather
+    than let every guess through.
+    """
     if not who:
         return 0
-    until = cache.get(_keys(limit, who)[1])
+    with shared_cache.required():
+        until = cache.get(_keys(limit, who)[1])
     return max(0, math.ceil(until - now())) if until else 0
 
 
@@ -61,22 +68,24 @@ def hit(limit: Limit, who: str) -> None:
     if not who:
         return
     count_key, until_key = _keys(limit, who)
-    cache.add(count_key, 0, timeout=limit.period)
-    try:
-        count = cache.incr(count_key)
-    except ValueError:  # expired between add and incr: this attempt starts a new window
-        cache.add(count_key, 1, timeout=limit.period)
-        count = 1
-    if count >= limit.attempts:
-        cache.set(until_key, now() + limit.period, timeout=limit.period)
-        # After the cool-off, a fresh count.
-        cache.delete(count_key)
+    with shared_cache.required():
+        cache.add(count_key, 0, timeout=limit.period)
+        try:
+            count = cache.incr(count_key)
+        except ValueError:  # expired between add and incr: this attempt starts a new window
+            cache.add(count_key, 1, timeout=limit.period)
+            count = 1
+        if count >= limit.attempts:
+            cache.set(until_key, now() + limit.period, timeout=limit.period)
+            # After the cool-off, a fresh count.
+            cache.delete(count_key)
 
 
 def clear(limit: Limit, who: str) -> None:
     """Forget `who`'s attempts (after a successful log-in)."""
     if who:
-        cache.delete_many(_keys(limit, who))
+        with shared_cache.required():
+            cache.delete_many(_keys(limit, who))
 
 
 def try_again_message(seconds: int) -> str:

@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from config import cache as shared_cache
+
 logger = logging.getLogger(__name__)
 
 
@@ -27,9 +29,10 @@ def _cache_ok() -> bool:
     value = uuid.uuid4().hex
     key = f"healthz:{value}"
     try:
-        cache.set(key, value, timeout=10)
-        ok = cache.get(key) == value
-        cache.delete(key)
+        with shared_cache.required():  # here a failure is the answer, not a miss
+            cache.set(key, value, timeout=10)
+            ok = cache.get(key) == value
+            cache.delete(key)
         return ok
     except Exception:
         logger.exception("health check: cache unreachable")

@@ -3,7 +3,7 @@
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
-from config.views import DATABASE_ERRORS, database_unavailable
+from config.views import UNAVAILABLE_ERRORS, database_unavailable
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
@@ -29,7 +29,8 @@ class SecurityHeadersMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """A view that cannot reach the database answers 503 with Retry-After, not a 500."""
+    """A view that cannot reach the database, or the shared cache where it must, answers 503 with
+    Retry-After, not a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,15 +39,15 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DATABASE_ERRORS):
+        if isinstance(exception, UNAVAILABLE_ERRORS):
             return database_unavailable(exception)
         return None
 
 
 class RejectNulBytesMiddleware:
-    """A NUL byte in the path or query string is never a real request: answer 400 before any view.
-
-    PostgreSQL refuses NUL in text, so such a value reaching a query would otherwise be a 500.
+    """A NUL byte in the path, the query string or a cookie is never a real request: answer 400 before
+    any view. PostgreSQL refuses NUL in text, so such a value reaching a query (a session key read
+    from the cookie, say) would otherwise be a 500.
     """
 
     def __init__(self, get_response):
@@ -54,6 +55,12 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request):
         query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "%00" in query or "\x00" in query:
+        cookies = request.COOKIES.items()
+        if (
+            "\x00" in request.path
+            or "%00" in query
+            or "\x00" in query
+            or any("\x00" in name or "\x00" in value for name, value in cookies)
+        ):
             return HttpResponseBadRequest("Bad request", content_type="text/plain")
         return self.get_response(request)

@@ -10,9 +10,13 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 
+from config.cache import CacheUnavailable
+
 logger = logging.getLogger(__name__)
 
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+# What a moment's wait may cure: the 503 page, not the 500 one.
+UNAVAILABLE_ERRORS = (*DATABASE_ERRORS, CacheUnavailable)
 RETRY_AFTER_SECONDS = 30
 
 
@@ -24,8 +28,8 @@ def _page_without_request(template_name: str, status: int) -> HttpResponse:
 
 
 def database_unavailable(error: Exception) -> HttpResponse:
-    """The 503 page for when the database cannot be reached: try again shortly."""
-    logger.error("Database unavailable: %s", error)
+    """The 503 page for when the database (or the shared cache) cannot be reached: try again shortly."""
+    logger.error("Service unavailable: %r", error)
     response = _page_without_request("503.html", 503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     patch_cache_control(response, no_store=True)
@@ -40,7 +44,7 @@ def bad_request(request, exception):
 def server_error(request):
     """handler500, also reached when the database fails outside a view (e.g. loading the session)."""
     error = sys.exc_info()[1]
-    if isinstance(error, DATABASE_ERRORS):
+    if isinstance(error, UNAVAILABLE_ERRORS):
         return database_unavailable(error)
     return _page_without_request("500.html", 500)
 

@@ -259,3 +259,11 @@ def test_extra_fields_on_sign_up_and_profile_are_ignored(client):
     client.post("/accounts/profile/", {"display_name": "Hine P", "email": "other@example.nz", **extra})
     user = User.objects.get(email="new@example.nz")
     assert (user.display_name, user.is_staff, user.is_superuser) == ("Hine P", False, False)
+
+
+@pytest.mark.parametrize("cookie", ['sessionid="abc\\000def"', "sessionid=abc\x00def", 'csrftoken="\\000"'])
+@pytest.mark.parametrize("path", ["/", "/help/", "/accounts/login/"])
+def test_a_nul_in_a_cookie_is_refused_with_400(client, cookie, path):
+    # Django's cookie parser turns the escaped \000 into a NUL byte, which PostgreSQL refuses in a query.
+    response = client.get(path, HTTP_COOKIE=cookie)
+    assert response.status_code == 400
