@@ -26,3 +26,9 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # requests take a tenth of a second each: at 5,000 under load a worker was replaced every few seconds.
 max_requests = 50_000
 max_requests_jitter = 5_000
+# Trust no header to change the request's path: gunicorn would otherwise take SCRIPT_NAME and PATH_INFO
+# from any request arriving from 127.0.0.1 (where the proxy, or anyone on the machine, connects from),
+# and Django would build every link under that prefix. The scheme is Django's to read, from the one
+# header the deploy guide names (DJANGO_SECURE_PROXY_SSL_HEADER), not gunicorn's.
+forwarder_headers = ""
+secure_scheme_headers = {}

@@ -33,8 +33,9 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.opener = urllib.request.build_opener(NoRedirect)
 
-    def request(self, url: str, data: dict | None = None) -> tuple[int, str]:
-        headers = {"X-Forwarded-Proto": "https", "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+    def request(self, url: str, data: dict | None = None, headers: dict | None = None) -> tuple[int, str]:
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        headers = {"X-Forwarded-Proto": "https", "Cookie": cookie, **(headers or {})}
         body = urllib.parse.urlencode(data).encode() if data is not None else None
         if body is not None:
             headers["Referer"] = url.replace("http://", "https://", 1)
@@ -81,7 +82,8 @@ def site():
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
          "from django.core.cache import cache; cache.clear(); from accounts.models import User; "
-         f"[User.objects.create_user(e, '{PASSWORD}') for e in ('one@example.nz', 'two@example.nz')]"],
+         f"[User.objects.create_user(e, '{PASSWORD}') for e in ('one@example.nz', 'two@example.nz')]; "
+         f"User.objects.create_superuser('staff@example.nz', '{PASSWORD}')"],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     servers = []
@@ -149,3 +151,23 @@ def test_a_password_changed_on_one_server_ends_a_session_the_other_has_cached(si
     status, _ = phone.request(f"{second}/accounts/profile/")
     assert status == 302
     assert laptop.request(f"{first}/accounts/profile/")[0] == 200
+
+
+def test_a_script_name_header_changes_no_link_and_opens_no_admin_page(site):
+    """gunicorn trusts no SCRIPT_NAME from a request (even one from 127.0.0.1, as a proxy's would be)."""
+    one, two = site
+    staff, parent = Browser(), Browser()
+    staff.log_in(one, "staff@example.nz", PASSWORD)  # the password only: no second step yet
+    parent.log_in(two, "two@example.nz", PASSWORD)
+    prefixed = {"Script-Name": "/x", "SCRIPT_NAME": "/x"}
+    for server in (one, two):
+        for path in ("/x/learning/", "/learning/", "/x/admin/accounts/user/", "/admin/accounts/user/"):
+            status, page = staff.request(f"{server}{path}", headers=prefixed)
+            assert "Select user to change" not in page, (server, path, status)
+            assert not re.search(r'(href|action)="/x/', page), (server, path)
+        for path in ("/learning/", "/", "/help/"):
+            status, page = parent.request(f"{server}{path}")
+            assert status == 200, (server, path)
+            assert not re.search(r'(href|action)="/x/', page), (server, path)
+    status, _ = staff.request(f"{one}/admin/accounts/user/")
+    assert status == 302

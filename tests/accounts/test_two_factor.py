@@ -69,6 +69,14 @@ def test_staff_are_sent_to_set_it_up_before_the_admin(client):
     assert "Turn on two-step sign-in" in client.get(response["Location"]).content.decode()
 
 
+@pytest.mark.parametrize("script_name", ["/x", "/admin", ""])
+def test_no_script_prefix_lets_staff_past_the_second_step(client, script_name):
+    client.force_login(make_staff())
+    for _ in range(2):  # and a first request with a prefix changes nothing for the next
+        assert client.get("/admin/accounts/user/", SCRIPT_NAME=script_name).status_code == 302
+        assert client.get("/admin/accounts/user/").status_code == 302
+
+
 def test_log_in_with_two_factor_needs_the_code_before_the_session_is_logged_in(client):
     user = make_user(email="twofa@example.nz")
     device = enable(user)
