@@ -1,7 +1,10 @@
-"""Our own `check --deploy` rules, on top of Django's."""
+"""Our own checks, on top of Django's: the `check --deploy` rules, and the guard on shared page parts."""
+
+from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.template import TemplateSyntaxError, engines
 
 CSP_MIDDLEWARE = "django.middleware.csp.ContentSecurityPolicyMiddleware"
 UNSAFE_SCRIPT_SOURCES = {"'unsafe-inline'", "'unsafe-eval'"}
@@ -30,3 +33,21 @@ def check_content_security_policy(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.templates)
+def check_shared_template_parts(app_configs, **kwargs):
+    """No template puts anything per person or per request inside a part shared between people."""
+    from config.templatetags.fragments import shared_part_problems
+
+    engine = engines["django"].engine
+    errors = []
+    for folder in engine.dirs:
+        for path in sorted(Path(folder).rglob("*.html")):
+            name = path.relative_to(folder).as_posix()
+            try:
+                problems = shared_part_problems(engine.get_template(name))
+            except TemplateSyntaxError as error:
+                problems = [f"{name}: {error}"]
+            errors += [Error(str(problem), id="site_config.E003") for problem in problems]
+    return errors

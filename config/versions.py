@@ -8,9 +8,44 @@ Redis restarted) is replaced by a new one, never by an earlier one.
 
 import secrets
 from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.core.signals import request_started
 from django.db import transaction
+from django.dispatch import receiver
+
+# The version of all published course content: what is read from it, and every shared page part
+# (`{% fragment %}`), is kept under it.
+CONTENT = "course-content-version"
+
+# Versions already read during this request, so that several readers of one ask the cache once.
+_this_request: ContextVar[dict[str, str] | None] = ContextVar("versions_this_request", default=None)
+
+
+@receiver(request_started)
+def _new_request(**kwargs):
+    _this_request.set({})
+
+
+def remember(name: str, version: str) -> None:
+    """Note a version read along with something else (in one `get_many`), for `for_this_request`."""
+    memo = _this_request.get()
+    if memo is not None:
+        memo[name] = version
+
+
+def for_this_request(name: str) -> str:
+    """The current version of `name`, read from the cache at most once per request."""
+    memo = _this_request.get()
+    if memo is None:
+        memo = {}
+        _this_request.set(memo)
+    version = memo.get(name)
+    if version is None:
+        (version,) = current(name)
+        memo[name] = version
+    return version
 
 
 def current(*names: str) -> list[str]:
@@ -61,6 +96,14 @@ def renew(names: Iterable[str]) -> None:
 
     def new_versions():
         cache.set_many({name: secrets.token_hex(8) for name in names}, timeout=None)
+        memo = _this_request.get()
+        for name in names if memo else ():
+            memo.pop(name, None)
 
     new_versions()
     transaction.on_commit(new_versions)
+
+
+def forget_this_request() -> None:
+    """Drop the versions noted for the current request (tests start each with none)."""
+    _this_request.set(None)

@@ -77,10 +77,6 @@ class Course(models.Model):
                 return item.question.quiz.module.course
         raise TypeError(f"{type(item).__name__} is not course content")
 
-    @property
-    def cache_version(self) -> str:
-        return self.updated_at.isoformat() if self.updated_at else "new"
-
 
 class ModuleQuerySet(models.QuerySet):
     def published(self):

@@ -14,7 +14,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Prefetch
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from config import versions
 from courses import signals
@@ -197,7 +199,8 @@ def course_modules(course: Course, user) -> list[Module]:
     if user.is_staff:
         return _with_links(list(visible_modules(course, user)), course)
     version = getattr(course, "content_version", None) or content_version()
-    key = f"course-structure:{STRUCTURE_FORMAT}:{course.pk}:{course.cache_version}:{version}"
+    # Its links carry the script prefix, so the prefix is part of the key, as the language would be.
+    key = f"course-structure:{STRUCTURE_FORMAT}:{course.pk}:{version}:{get_language()}:{get_script_prefix()}"
     modules = _recent_structures.get(key)
     if modules is None:
         modules = cache.get_or_set(
@@ -241,7 +244,7 @@ def forget_cached_structures() -> None:
 
 # Published courses by slug, as of a version of all course content; renewed whenever a course or
 # anything in it changes (`Course.content_changed` and the receivers in `courses.receivers`).
-CONTENT_VERSION = "course-content-version"
+CONTENT_VERSION = versions.CONTENT
 _recent_courses: dict[tuple[str, str], Course | None] = {}
 _course_ids: dict[str, int] = {}  # by slug: which learner state to fetch with the content version
 RECENT_COURSES = 64
@@ -249,7 +252,7 @@ RECENT_COURSES = 64
 
 def content_version() -> str:
     """The current version of all course content: what is read from it may be kept while it stands."""
-    return versions.current(CONTENT_VERSION)[0]
+    return versions.for_this_request(CONTENT_VERSION)
 
 
 def published_course(slug: str | None = None, *, learner=None) -> Course | None:
@@ -265,6 +268,7 @@ def published_course(slug: str | None = None, *, learner=None) -> Course | None:
         names += [learner_version_key(learner.pk), _learner_state_key(learner.pk, course_id)]
     found = cache.get_many(names)
     version = found.get(CONTENT_VERSION) or content_version()
+    versions.remember(CONTENT_VERSION, version)
     if len(names) > 1:
         learner.__dict__["_fetched_learner_state"] = (course_id, _changes_seen, found)
     key = (version, slug or "")

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts import sessions
+from config import versions
 from config.templatetags import fragments
 from courses import progress, quizzes
 from schools import dashboard
@@ -27,6 +28,7 @@ def _forget_everything_kept():
     dashboard.forget_snapshots()
     fragments.forget_fragments()
     sessions.forget_sessions()
+    versions.forget_this_request()
 
 
 @pytest.fixture(autouse=True)
