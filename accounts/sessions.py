@@ -10,10 +10,10 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 
 from accounts import backends
+from config.memo import Memo
 
 # Whose each session is, as this process last read it.
-_session_users: dict[str, str] = {}
-RECENT_SESSIONS = 10_000
+_session_users = Memo(10_000)
 
 
 class SessionStore(cached_db.SessionStore):
@@ -36,12 +36,5 @@ class SessionStore(cached_db.SessionStore):
         if user_id is None:
             _session_users.pop(self.session_key or "", None)  # signed out, or gone
         else:
-            if len(_session_users) >= RECENT_SESSIONS:
-                _session_users.clear()
-            _session_users[self.session_key] = user_id
+            _session_users.keep(self.session_key, user_id)
         return data
-
-
-def forget_sessions() -> None:
-    """Empty this process's record of whose sessions are whose (tests start with none)."""
-    _session_users.clear()

@@ -15,6 +15,8 @@ from django.core.signals import request_started
 from django.db import transaction
 from django.dispatch import receiver
 
+from config import memo
+
 # The version of all published course content: what is read from it, and every shared page part
 # (`{% fragment %}`), is kept under it.
 CONTENT = "course-content-version"
@@ -104,6 +106,7 @@ def renew(names: Iterable[str]) -> None:
     transaction.on_commit(new_versions)
 
 
+@memo.on_forget
 def forget_this_request() -> None:
     """Drop the versions noted for the current request (tests start each with none)."""
     _this_request.set(None)

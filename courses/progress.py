@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from config import versions
+from config.memo import Memo
 from courses import signals
 from courses.models import (
     Certificate,
@@ -187,8 +188,7 @@ STRUCTURE_FORMAT = 3
 
 # The newest structures this process has read, by cache key. The key names the course's version, so
 # an entry is never stale: a changed course has a new key. Saves a round trip and unpickling per page.
-_recent_structures: dict[str, list[Module]] = {}
-RECENT_STRUCTURES = 16
+_recent_structures = Memo(16)
 
 
 def course_modules(course: Course, user) -> list[Module]:
@@ -206,9 +206,7 @@ def course_modules(course: Course, user) -> list[Module]:
         modules = cache.get_or_set(
             key, lambda: _with_links(list(visible_modules(course, user)), course), STRUCTURE_CACHE_SECONDS
         )
-        if len(_recent_structures) >= RECENT_STRUCTURES:
-            _recent_structures.clear()
-        _recent_structures[key] = modules
+        _recent_structures.keep(key, modules)
     return modules
 
 
@@ -233,21 +231,11 @@ def published_module(course: Course, module_slug: str) -> Module | None:
     return None
 
 
-def forget_cached_structures() -> None:
-    """Empty this process's copies (the shared cache is emptied with `cache.clear()`)."""
-    _recent_structures.clear()
-    _recent_courses.clear()
-    _course_ids.clear()
-    _recent_progress.clear()
-    _recent_touches.clear()
-
-
 # Published courses by slug, as of a version of all course content; renewed whenever a course or
 # anything in it changes (`Course.content_changed` and the receivers in `courses.receivers`).
 CONTENT_VERSION = versions.CONTENT
-_recent_courses: dict[tuple[str, str], Course | None] = {}
-_course_ids: dict[str, int] = {}  # by slug: which learner state to fetch with the content version
-RECENT_COURSES = 64
+_recent_courses = Memo(64)
+_course_ids = Memo(64)  # by slug: which learner state to fetch with the content version
 
 
 def content_version() -> str:
@@ -279,12 +267,8 @@ def published_course(slug: str | None = None, *, learner=None) -> Course | None:
         course = published.filter(slug=slug).first() if slug else published.order_by("pk").first()
         if course is not None:
             course.content_version = version  # what its structure and quizzes are read by, without asking again
-            _course_ids[slug or ""] = course.pk
-        if len(_recent_courses) >= RECENT_COURSES:
-            _recent_courses.clear()
-            _course_ids.clear()
-        _recent_courses[key] = course
-        return course
+            _course_ids.keep(slug or "", course.pk)
+        return _recent_courses.keep(key, course)
 
 
 def content_changed() -> None:
@@ -305,8 +289,7 @@ def _with_links(modules: list[Module], course: Course) -> list[Module]:
 
 # Progress built for parents and guests, by the structure and the state it was built from: a parent
 # reloading a page, or guests at the same point, get the one already built.
-_recent_progress: dict[tuple, CourseProgress] = {}
-RECENT_PROGRESS = 1024
+_recent_progress = Memo(1024)
 
 
 def course_progress(course: Course, *, user=None, guest_lessons=()) -> CourseProgress:
@@ -333,9 +316,7 @@ def course_progress(course: Course, *, user=None, guest_lessons=()) -> CoursePro
         progress.modules.append(ModuleProgress(module, list(module.lessons.all()), done, module.pk in passed, has_quiz))
     if not user.is_staff:
         progress.modules_read = modules
-        if len(_recent_progress) >= RECENT_PROGRESS:
-            _recent_progress.clear()
-        _recent_progress[key] = progress
+        _recent_progress.keep(key, progress)
     return progress
 
 
@@ -470,8 +451,7 @@ def enrol(*, user, course: Course) -> Enrollment:
 ACTIVITY_SECONDS = 60
 # When this process last noted each (learner, course): a learner busy on this server costs no round
 # trip to the cache for it; the cache keeps it to once a minute across servers.
-_recent_touches: dict[tuple[int, int], float] = {}
-RECENT_TOUCHES = 4096
+_recent_touches = Memo(4096)
 
 
 def touch(*, user, course: Course) -> None:
@@ -479,9 +459,7 @@ def touch(*, user, course: Course) -> None:
     key, now = (user.pk, course.pk), time.monotonic()
     if now - _recent_touches.get(key, -ACTIVITY_SECONDS) < ACTIVITY_SECONDS:
         return
-    if len(_recent_touches) >= RECENT_TOUCHES:
-        _recent_touches.clear()
-    _recent_touches[key] = now
+    _recent_touches.keep(key, now)
     if not cache.add(f"active:{user.pk}:{course.pk}", True, ACTIVITY_SECONDS):
         return
     now = timezone.now()

@@ -10,6 +10,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from config.memo import Memo
 from courses import progress
 from courses.models import Choice, Question, QuestionKind, Quiz, QuizAttempt
 
@@ -44,8 +45,7 @@ class ShownQuiz:
 
 # A quiz's questions and choices by quiz, as of a version of all course content (see
 # `courses.receivers`): read once per process, not on every quiz page and submission.
-_recent_questions: dict[tuple[str, int], dict[int, tuple[Question, list[Choice]]]] = {}
-RECENT_QUIZZES = 64
+_recent_questions = Memo(64)
 
 
 def questions_with_choices(quiz: Quiz) -> dict[int, tuple[Question, list[Choice]]]:
@@ -57,15 +57,8 @@ def questions_with_choices(quiz: Quiz) -> dict[int, tuple[Question, list[Choice]
     if found is None:
         questions = quiz.questions.prefetch_related("choices")
         found = {question.pk: (question, list(question.choices.all())) for question in questions}
-        if len(_recent_questions) >= RECENT_QUIZZES:
-            _recent_questions.clear()
-        _recent_questions[key] = found
+        _recent_questions.keep(key, found)
     return found
-
-
-def forget_cached_questions() -> None:
-    """Empty this process's copies (tests start each with none)."""
-    _recent_questions.clear()
 
 
 def prepare(quiz: Quiz) -> ShownQuiz:

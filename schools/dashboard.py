@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import versions
+from config.memo import Memo
 from courses import progress
 from courses.models import Course, LessonCompletion, Module, QuizAttempt, Status
 from courses.progress import DONE, IN_PROGRESS, NOT_STARTED
@@ -211,7 +212,7 @@ def _sorted(rows: list[FamilyRow], sort: str) -> list[FamilyRow]:
 SNAPSHOT_FORMAT = 2
 RECENT_SNAPSHOTS = 8
 SHARED_SNAPSHOT_SECONDS = 60 * 60
-_snapshots: dict[tuple, "Snapshot"] = {}
+_snapshots = Memo(RECENT_SNAPSHOTS)
 
 
 @dataclass
@@ -264,9 +265,7 @@ def snapshot(school: School) -> Snapshot:
         if taken is None:
             taken = _take_snapshot(school, school.the_course(), version)
             cache.set(f"school-dashboard:{version}", taken, SHARED_SNAPSHOT_SECONDS)
-        if len(_snapshots) >= RECENT_SNAPSHOTS:
-            _snapshots.clear()
-        _snapshots[key] = taken
+        _snapshots.keep(key, taken)
     return taken
 
 
@@ -280,11 +279,6 @@ def _take_snapshot(school: School, course, version: str) -> Snapshot:
         OVERDUE: sum(1 for row in rows if row.overdue),
     }
     return Snapshot(shapes, rows, totals, version=version)
-
-
-def forget_snapshots() -> None:
-    """Empty this process's snapshots (tests start each with none)."""
-    _snapshots.clear()
 
 
 # CSV export ------------------------------------------------------------------------------------

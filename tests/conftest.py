@@ -8,11 +8,7 @@ import redis
 from django.core.cache import cache
 from django.core.management import call_command
 
-from accounts import sessions
-from config import versions
-from config.templatetags import fragments
-from courses import progress, quizzes
-from schools import dashboard
+from config import memo
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,12 +19,7 @@ def _collected_static_files():
 
 def _forget_everything_kept():
     cache.clear()
-    progress.forget_cached_structures()
-    quizzes.forget_cached_questions()
-    dashboard.forget_snapshots()
-    fragments.forget_fragments()
-    sessions.forget_sessions()
-    versions.forget_this_request()
+    memo.forget_all()
 
 
 @pytest.fixture(autouse=True)

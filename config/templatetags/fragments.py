@@ -26,11 +26,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from config import versions
+from config.memo import Memo
 
 register = template.Library()
 
-_rendered: dict[tuple, str] = {}
-MAX_FRAGMENTS = 1024
+_rendered = Memo(1024)
 # Stands for the request's CSRF token in a rendered fragment. NUL bytes never reach a page otherwise
 # (requests holding one are refused before any view), so the mark cannot meet a parent's own text.
 _CSRF_MARK = "\x00csrf-token\x00"
@@ -59,9 +59,7 @@ class FragmentNode(template.Node):
         if html is None:
             with context.push(csrf_token=_CSRF_MARK):
                 html = self.nodelist.render(context)
-            if len(_rendered) >= MAX_FRAGMENTS:
-                _rendered.clear()
-            _rendered[key] = html
+            _rendered.keep(key, html)
         if _CSRF_MARK in html:
             html = html.replace(_CSRF_MARK, conditional_escape(context.get("csrf_token") or ""))
         # The template engine escaped what the fragment holds when it was rendered; the token just now.
@@ -83,11 +81,6 @@ def fragment(parser, token):
     if problems:
         raise template.TemplateSyntaxError(str(problems[0]))
     return node
-
-
-def forget_fragments() -> None:
-    """Empty this process's fragments (tests start each with none)."""
-    _rendered.clear()
 
 
 # The guard: what a shared part may not hold.
