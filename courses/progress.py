@@ -35,6 +35,23 @@ from courses.models import (
 
 GUEST_LESSONS = "guest_completed_lessons"
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
+
+
+# What "done" means, once for the outline, the certificate and schools' dashboards alike.
+
+
+def module_status(*, steps: int, steps_done: int) -> str:
+    """A module is done when every step is: each published lesson read, and its quiz passed if it has one."""
+    if steps and steps_done >= steps:
+        return DONE
+    return IN_PROGRESS if steps_done else NOT_STARTED
+
+
+def course_status(module_statuses: list[str], *, steps_done: int) -> str:
+    """A course is done when it has modules and every one of them is done."""
+    if module_statuses and all(status == DONE for status in module_statuses):
+        return DONE
+    return IN_PROGRESS if steps_done else NOT_STARTED
 # Certificate codes: unambiguous characters (no 0/O, 1/I/L), 12 of them: 60 bits of randomness.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -61,9 +78,7 @@ class ModuleProgress:
 
     @property
     def status(self) -> str:
-        if self.steps and self.steps_done == self.steps:
-            return DONE
-        return IN_PROGRESS if self.steps_done else NOT_STARTED
+        return module_status(steps=self.steps, steps_done=self.steps_done)
 
     def next_lesson(self) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.pk not in self.done_lessons), None)
@@ -93,7 +108,8 @@ class CourseProgress:
 
     @property
     def complete(self) -> bool:
-        return bool(self.modules) and all(module.status == DONE for module in self.modules)
+        statuses = [module.status for module in self.modules]
+        return course_status(statuses, steps_done=self.steps_done) == DONE
 
     @property
     def signature(self) -> str:

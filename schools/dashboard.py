@@ -74,9 +74,7 @@ class FamilyRow:
 
     @property
     def status(self) -> str:
-        if self.modules and all(status == DONE for status in self.modules):
-            return DONE
-        return IN_PROGRESS if self.steps_done else NOT_STARTED
+        return progress.course_status(self.modules, steps_done=self.steps_done)
 
     @property
     def overdue(self) -> bool:
@@ -156,10 +154,7 @@ def _rows(values: list[dict], shapes: list[ModuleShape], course: Course | None, 
                 1 if shape.has_quiz and (row.user_id, shape.pk) in passed else 0
             )
             row.steps_done += steps
-            if shape.steps and steps == shape.steps:
-                row.modules.append(DONE)
-            else:
-                row.modules.append(IN_PROGRESS if steps else NOT_STARTED)
+            row.modules.append(progress.module_status(steps=shape.steps, steps_done=steps))
         rows.append(row)
     return rows
 

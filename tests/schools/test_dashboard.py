@@ -11,6 +11,7 @@ from django.test import Client
 
 from accounts.models import User
 from config import memo
+from courses import progress
 from courses.models import Lesson, LessonCompletion, Quiz, QuizAttempt
 from schools import dashboard
 from schools.models import Assignment, Membership
@@ -242,3 +243,16 @@ class TestSnapshots:
         Client().post("/accounts/login/", {"username": "idle@example.nz", "password": PASSWORD})
         with django_assert_max_num_queries(6):
             self.view(coord_client, school)
+
+
+@pytest.mark.parametrize("finished", [[], [1], [1, 2]])
+def test_a_schools_done_is_the_certificates_done(school, course, finished):
+    family = make_user(email="family@example.nz")
+    Membership.objects.create(school=school, user=family)
+    for position in finished:
+        finish_module(family, course, position)
+    _shapes, rows = dashboard.family_rows(school)
+    (row,) = [row for row in rows if row.email == family.email]
+    certificate = progress.issue_certificate_if_complete(user=family, course=course)
+    assert (row.status == "done") == (certificate is not None)
+    assert row.modules == [progress.course_progress(course, user=family).modules[i].status for i in range(2)]
