@@ -15,7 +15,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from config import versions
+from core import versions
 
 # The dotted path a session records for users signed in here (for `login(..., backend=BACKEND)`).
 BACKEND = "accounts.backends.CachedUserBackend"

@@ -10,7 +10,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends import cached_db
 
 from accounts import backends
-from config.memo import Memo
+from core.memo import Memo
 
 # Whose each session is, as this process last read it.
 _session_users = Memo(10_000)

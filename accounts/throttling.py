@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import ngettext
 
-from config import cache as shared_cache
+from core import cache as shared_cache
 
 
 class Limit(NamedTuple):

@@ -17,7 +17,7 @@ graceful_timeout = 20
 keepalive = 5
 # Load the site once, before forking, so workers start at once and share memory.
 preload_app = True
-# One JSON line per request comes from the site itself (config.request_log); gunicorn's own is off.
+# One JSON line per request comes from the site itself (core.request_log); gunicorn's own is off.
 accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -35,17 +35,17 @@ INSTALLED_APPS = [
     "accounts",
     "courses",
     "schools",
-    "config.apps.SiteConfig",
+    "core.apps.CoreConfig",
 ]
 
 MIDDLEWARE = [
-    "config.request_log.RequestLogMiddleware",
+    "core.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files get nosniff and these headers too (but never the logged-in no-store).
-    "config.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     # Static files are answered here, before the work only pages need (a policy for documents, sessions...).
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.RejectNulBytesMiddleware",
+    "core.middleware.RejectNulBytesMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "config.middleware.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -70,7 +70,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -179,7 +179,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # Behind a proxy that ends TLS: the header it always sets to "https" (e.g. X-Forwarded-Proto). Only
 # ever name a header that proxy overwrites, or a client could claim a secure connection.
 _ssl_header = env_header("DJANGO_SECURE_PROXY_SSL_HEADER")
@@ -203,7 +203,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # share one, so production sets REDIS_URL; the default counts separately in each process.
 _redis_url = env_str("REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": _redis_url}
+    "default": {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": _redis_url}
     if _redis_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
@@ -215,11 +215,11 @@ SESSION_ENGINE = "accounts.sessions" if _redis_url else "django.contrib.sessions
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json": {"()": "config.request_log.JsonFormatter"}},
+    "formatters": {"json": {"()": "core.request_log.JsonFormatter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
-        # Requests are logged once, as JSON, by config.request_log; Django's own lines would repeat them.
+        # Requests are logged once, as JSON, by core.request_log; Django's own lines would repeat them.
         "django.server": {"level": "WARNING"},
         "django.request": {"level": "ERROR"},
     },

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from accounts import views as account_views
 from accounts.urls import auth_urlpatterns
-from config.health import healthz
+from core.health import healthz
 
 urlpatterns = [
     # First: the course pages parents load most (no other app's addresses overlap with them).
@@ -16,5 +16,5 @@ urlpatterns = [
     path("", include("schools.urls")),
 ]
 
-handler400 = "config.views.bad_request"
-handler500 = "config.views.server_error"
+handler400 = "core.views.bad_request"
+handler500 = "core.views.server_error"

@@ -1,4 +1,4 @@
-"""WSGI entry point, for gunicorn: static files first (config/static_files.py), then the site."""
+"""WSGI entry point, for gunicorn: static files first (core/static_files.py), then the site."""
 
 import os
 import sys
@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 try:
     from django.core.wsgi import get_wsgi_application
 
-    from config.static_files import StaticFilesFirst
+    from core.static_files import StaticFilesFirst
 
     application = StaticFilesFirst(get_wsgi_application())
 except ImproperlyConfigured as problem:

@@ -18,8 +18,8 @@ from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from config import versions
-from config.memo import Memo
+from core import versions
+from core.memo import Memo
 from courses import signals
 from courses.models import (
     Certificate,
@@ -52,6 +52,8 @@ def course_status(module_statuses: list[str], *, steps_done: int) -> str:
     if module_statuses and all(status == DONE for status in module_statuses):
         return DONE
     return IN_PROGRESS if steps_done else NOT_STARTED
+
+
 # Certificate codes: unambiguous characters (no 0/O, 1/I/L), 12 of them: 60 bits of randomness.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 

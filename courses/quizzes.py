@@ -10,7 +10,7 @@ from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from config.memo import Memo
+from core.memo import Memo
 from courses import progress
 from courses.models import Choice, Question, QuestionKind, Quiz, QuizAttempt
 

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config import versions
-from config.memo import Memo
+from core import versions
+from core.memo import Memo
 from courses import progress
 from courses.models import Course, LessonCompletion, Module, QuizAttempt, Status
 from courses.progress import DONE, IN_PROGRESS, NOT_STARTED

@@ -8,7 +8,7 @@ import redis
 from django.core.cache import cache
 from django.core.management import call_command
 
-from config import memo
+from core import memo
 
 
 @pytest.fixture(scope="session", autouse=True)

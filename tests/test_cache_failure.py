@@ -10,7 +10,7 @@ import time
 import pytest
 from django.test import override_settings
 
-from config import cache as shared_cache
+from core import cache as shared_cache
 from tests.factories import PASSWORD, make_course, make_user
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def silent_port():
 def _broken_redis(port: int):
     shared_cache.resume()
     return override_settings(
-        CACHES={"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}},
+        CACHES={"default": {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}},
         SESSION_ENGINE="accounts.sessions",
     )
 
@@ -80,7 +80,7 @@ def test_a_working_cache_is_used_again_after_the_pause(redis_url, monkeypatch):
     with _broken_redis(1):
         assert cache.get("anything", "missed") == "missed"
         assert cache.set("anything", 1) is None
-    with override_settings(CACHES={"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": redis_url}}):
+    with override_settings(CACHES={"default": {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": redis_url}}):
         assert cache.get("anything", "missed") == "missed"  # still pausing: no round trip at all
         shared_cache.resume()
         cache.set("anything", 1)

@@ -10,8 +10,8 @@ from django.template import Engine, TemplateSyntaxError
 from django.test import Client
 from django.urls import set_script_prefix
 
-from config.checks import check_shared_template_parts
-from config.templatetags.fragments import shared_part_problems
+from core.checks import check_shared_template_parts
+from core.templatetags.fragments import shared_part_problems
 from courses.models import Lesson, LessonCompletion
 from tests.factories import make_course, make_user
 
@@ -96,7 +96,7 @@ def test_each_parent_sees_their_own_picks_and_done_lessons_on_a_lesson():
 def _engine(templates: dict[str, str]) -> Engine:
     return Engine(
         loaders=[("django.template.loaders.locmem.Loader", templates)],
-        libraries={"fragments": "config.templatetags.fragments", "i18n": "django.templatetags.i18n"},
+        libraries={"fragments": "core.templatetags.fragments", "i18n": "django.templatetags.i18n"},
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from config.request_log import JsonFormatter
+from core.request_log import JsonFormatter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +25,7 @@ def test_healthz_answers_ok_with_a_small_json_body(client):
 @pytest.mark.django_db
 def test_healthz_checks_running_at_once_do_not_fail_each_other(client, monkeypatch):
     """Load balancers and workers check at the same moment: one check must not read another's value."""
-    from config import health
+    from core import health
 
     real_set = health.cache.set
     interrupted = []
@@ -111,7 +111,7 @@ def test_prepare_site_migrates_loads_the_course_and_collects_static_files_in_one
 
 
 def test_the_redis_cache_works_and_keeps_one_client_per_pool(redis_url):
-    from config.cache import ReusingRedisCache
+    from core.cache import ReusingRedisCache
 
     cache = ReusingRedisCache(redis_url, {})
     cache.set("greeting", {"kia": "ora"}, 30)

@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.templatetags.static import static
 
-from config.static_files import StaticFilesFirst
+from core.static_files import StaticFilesFirst
 
 COMPARED = [
     "Content-Type",

@@ -3,7 +3,7 @@
 import pytest
 from django.core.cache import cache
 
-from config import versions
+from core import versions
 
 pytestmark = pytest.mark.django_db
 

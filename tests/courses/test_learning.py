@@ -527,7 +527,7 @@ class TestCachedProgress:
         assert progress.learner_state(parent, course).done
 
     def test_only_a_first_pass_of_a_quiz_changes_the_learners_progress(self, client, parent, course):
-        from config import versions
+        from core import versions
 
         def version():
             return versions.current(progress.learner_version_key(parent.pk))[0]

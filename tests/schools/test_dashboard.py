@@ -10,7 +10,7 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from accounts.models import User
-from config import memo
+from core import memo
 from courses import progress
 from courses.models import Lesson, LessonCompletion, Quiz, QuizAttempt
 from schools import dashboard

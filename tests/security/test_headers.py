@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.templatetags.static import static
 
-from config.checks import check_content_security_policy
+from core.checks import check_content_security_policy
 from tests.factories import PASSWORD, make_course, make_user
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -175,12 +175,12 @@ def test_our_deploy_check_passes_the_site_policy():
 def test_our_deploy_check_fails_when_no_policy_is_enforced(settings, change):
     for name, value in change.items():
         setattr(settings, name, value)
-    assert [error.id for error in check_content_security_policy(None)] == ["site_config.E001"]
+    assert [error.id for error in check_content_security_policy(None)] == ["core.E001"]
 
 
 def test_our_deploy_check_fails_on_inline_script(settings):
     settings.SECURE_CSP = {**settings.SECURE_CSP, "script-src": ["'self'", "'unsafe-inline'"]}
-    assert [error.id for error in check_content_security_policy(None)] == ["site_config.E002"]
+    assert [error.id for error in check_content_security_policy(None)] == ["core.E002"]
 
 
 def test_our_deploy_check_runs_with_check_deploy():
@@ -200,4 +200,4 @@ def test_our_deploy_check_runs_with_check_deploy():
         timeout=120,
     )
     assert result.returncode != 0
-    assert "site_config.E001" in result.stderr
+    assert "core.E001" in result.stderr

@@ -277,7 +277,7 @@ def test_a_count_that_expired_mid_way_starts_again(monkeypatch):
 
 
 def test_with_redis_every_process_sees_the_same_counts(settings, redis_url):
-    settings.CACHES = {"default": {"BACKEND": "config.cache.ReusingRedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": redis_url}}
     for _attempt in range(5):
         throttling.hit(throttling.LOGIN_PER_ACCOUNT, "mere@example.nz")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "REDIS_URL"))}

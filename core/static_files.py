@@ -14,8 +14,8 @@ from django.conf import settings
 from whitenoise.middleware import WhiteNoiseMiddleware
 from whitenoise.string_utils import decode_path_info
 
-from config.middleware import CROSS_ORIGIN_RESOURCE_POLICY, PERMISSIONS_POLICY
-from config.request_log import REQUEST_ID, log_request
+from core.middleware import CROSS_ORIGIN_RESOURCE_POLICY, PERMISSIONS_POLICY
+from core.request_log import REQUEST_ID, log_request
 
 
 class StaticFilesFirst:

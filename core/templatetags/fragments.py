@@ -2,7 +2,7 @@
 
 Rendered once per process and reused for everyone who shares its key. The key is built here, not by
 each template: the name, the `vary` values the template gives, and always the language, the script
-prefix and the version of the course content (`config.versions.CONTENT`, renewed by every save of
+prefix and the version of the course content (`core.versions.CONTENT`, renewed by every save of
 content), so a changed lesson or a request under another prefix never meets an old rendering.
 
 Nothing about the person or the request may be inside one unless the fragment varies on exactly that
@@ -25,8 +25,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from config import versions
-from config.memo import Memo
+from core import versions
+from core.memo import Memo
 
 register = template.Library()
 

@@ -3,7 +3,7 @@
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
-from config.views import UNAVAILABLE_ERRORS, database_unavailable
+from core.views import UNAVAILABLE_ERRORS, database_unavailable
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"

@@ -19,7 +19,7 @@ def check_content_security_policy(app_configs, **kwargs):
             Error(
                 "No Content-Security-Policy is enforced.",
                 hint=f"Add {CSP_MIDDLEWARE!r} to MIDDLEWARE and set SECURE_CSP (a report-only policy is not enough).",
-                id="site_config.E001",
+                id="core.E001",
             )
         ]
     scripts = policy.get("script-src", policy.get("default-src", []))
@@ -29,7 +29,7 @@ def check_content_security_policy(app_configs, **kwargs):
             Error(
                 "The Content-Security-Policy lets scripts run inline or from strings.",
                 hint="Remove 'unsafe-inline' and 'unsafe-eval' from script-src; move the script to a static file.",
-                id="site_config.E002",
+                id="core.E002",
             )
         ]
     return []
@@ -38,7 +38,7 @@ def check_content_security_policy(app_configs, **kwargs):
 @register(Tags.templates)
 def check_shared_template_parts(app_configs, **kwargs):
     """No template puts anything per person or per request inside a part shared between people."""
-    from config.templatetags.fragments import shared_part_problems
+    from core.templatetags.fragments import shared_part_problems
 
     engine = engines["django"].engine
     errors = []
@@ -49,5 +49,5 @@ def check_shared_template_parts(app_configs, **kwargs):
                 problems = shared_part_problems(engine.get_template(name))
             except TemplateSyntaxError as error:
                 problems = [f"{name}: {error}"]
-            errors += [Error(str(problem), id="site_config.E003") for problem in problems]
+            errors += [Error(str(problem), id="core.E003") for problem in problems]
     return errors

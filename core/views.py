@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.cache import patch_cache_control
 
-from config.cache import CacheUnavailable
+from core.cache import CacheUnavailable
 
 logger = logging.getLogger(__name__)
 

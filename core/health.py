@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from config import cache as shared_cache
+from core import cache as shared_cache
 
 logger = logging.getLogger(__name__)
 

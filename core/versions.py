@@ -15,7 +15,7 @@ from django.core.signals import request_started
 from django.db import transaction
 from django.dispatch import receiver
 
-from config import memo
+from core import memo
 
 # The version of all published course content: what is read from it, and every shared page part
 # (`{% fragment %}`), is kept under it.
