@@ -47,6 +47,7 @@ chromium:
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(PY) manage.py check --fail-level WARNING
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: install-test chromium lint
