@@ -293,16 +293,20 @@ def learning(request):
     return render(request, "courses/learning.html", {"rows": rows, "first_course": progress.published_course()})
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def certificate(request, course):
-    """The learner's own certificate for a course, printable; issued here if they finished without one."""
+    """The learner's own certificate for a course, printable. A learner who finished without one (say,
+    before the last step issued it) is offered it, and asks for it with a POST: a GET never writes."""
     certificate = Certificate.objects.select_related("course").filter(user=request.user, course__slug=course).first()
     if certificate is None:
         finished = progress.published_course(course)
-        certificate = finished and progress.issue_certificate_if_complete(user=request.user, course=finished)
-        if not certificate:
+        if finished is None or not progress.course_progress(finished, user=request.user).complete:
             raise Http404
+        if request.method != "POST":
+            return render(request, "courses/certificate_offer.html", {"course": finished})
+        progress.issue_certificate_if_complete(user=request.user, course=finished)
+        return redirect("courses:certificate", course=course)
     return render(request, "courses/certificate.html", {"certificate": certificate, "own": True})
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses.models import Certificate
+from courses.models import Certificate, Lesson, LessonCompletion, QuizAttempt
 from schools.models import Membership
 from tests.browser.conftest import log_in
 from tests.factories import make_course, make_school, make_user
@@ -67,3 +67,20 @@ def test_every_visitor_page_is_accessible(visit):
         visit.goto(path)
         assert visit.page.locator("h1").count() == 1, path
         visit.assert_accessible()
+
+
+def test_the_certificate_offer_is_accessible(visit):
+    course = make_course(slug="safe", modules=1, questions=2)
+    user = make_user(email="finished@example.nz", display_name="Mere")
+    for lesson in Lesson.objects.filter(module__course=course):
+        LessonCompletion.objects.create(user=user, lesson=lesson)
+    quiz = course.modules.get().quiz
+    QuizAttempt.objects.create(
+        user=user, quiz=quiz, token="t", correct_count=2, question_count=2, score=100, passed=True
+    )
+    log_in(visit, user.email)
+    visit.goto("/learning/certificates/safe/")
+    visit.assert_accessible()
+    visit.page.get_by_role("button", name="Get my certificate").click()
+    visit.page.get_by_role("heading", name="Certificate of completion").wait_for()
+    visit.assert_accessible()

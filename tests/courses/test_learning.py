@@ -370,9 +370,18 @@ class TestCompletion:
         for quiz in Quiz.objects.filter(module__course=course):
             QuizAttempt.objects.create(user=parent, quiz=quiz, token=f"t{quiz.pk}", correct_count=2,
                                        question_count=2, score=100, passed=True)  # fmt: skip
-        response = client.get(f"/learning/certificates/{course.slug}/")
-        assert response.status_code == 200
+        offer = client.get(f"/learning/certificates/{course.slug}/")
+        assert offer.status_code == 200
+        assert "Get my certificate" in offer.content.decode()
+        assert not Certificate.objects.exists(), "a GET never writes"
+        response = client.post(f"/learning/certificates/{course.slug}/", follow=True)
         assert Certificate.objects.get().code in response.content.decode()
+        client.post(f"/learning/certificates/{course.slug}/")
+        assert Certificate.objects.count() == 1
+
+    def test_an_unfinished_learner_cannot_ask_for_a_certificate(self, client, parent, course):
+        assert client.post(f"/learning/certificates/{course.slug}/").status_code == 404
+        assert not Certificate.objects.exists()
 
     def test_verification_is_public_and_shows_only_the_certificate(self, client, parent, course):
         self.finish(client, course)
