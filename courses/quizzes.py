@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from django import forms
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.memo import Memo
@@ -94,6 +96,52 @@ def restore(quiz: Quiz, signed: str, user) -> ShownQuiz:
     return ShownQuiz(token=payload["t"], questions=shown)
 
 
+class _ChoicesWrittenInPython:
+    """Radio buttons or checkboxes written out in Python, in the markup Django's own widget templates give.
+
+    A quiz page holds dozens of them; rendering each option through Django's template-based widgets
+    was two thirds of the page's time (a profile of 40 quiz pages: 1.25 s of 1.86 s).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = "".join(
+            format_html("<div>\n    {}</div>", _option(option))
+            for _group, group_options, _index in widget["optgroups"]
+            for option in group_options
+        )
+        element_id = widget["attrs"].get("id")
+        return format_html(
+            "<div{}>{}\n</div>", format_html(' id="{}"', element_id) if element_id else "", mark_safe(options)
+        )
+
+
+def _option(option: dict) -> str:
+    attrs = format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in option["attrs"].items()
+            if value is not False
+        ),
+    )
+    element = format_html(
+        '<input type="{}" name="{}" value="{}"{}>', option["type"], option["name"], option["value"], attrs
+    )
+    element_id = option["attrs"].get("id")
+    label_for = format_html(' for="{}"', element_id) if element_id else ""
+    return format_html("<label{}>{}\n {}</label>\n\n", label_for, element, option["label"])
+
+
+class _RadioSelect(_ChoicesWrittenInPython, forms.RadioSelect):
+    pass
+
+
+class _CheckboxSelectMultiple(_ChoicesWrittenInPython, forms.CheckboxSelectMultiple):
+    pass
+
+
 class QuizForm(forms.Form):
     """One field per question: radio buttons for single choice and true/false, checkboxes for multiple."""
 
@@ -109,7 +157,7 @@ class QuizForm(forms.Form):
                 field = forms.MultipleChoiceField(
                     label=label,
                     choices=options,
-                    widget=forms.CheckboxSelectMultiple,
+                    widget=_CheckboxSelectMultiple,
                     help_text=_("Choose all that apply."),
                     error_messages={"required": _("Choose at least one answer.")},
                 )
@@ -117,7 +165,7 @@ class QuizForm(forms.Form):
                 field = forms.ChoiceField(
                     label=label,
                     choices=options,
-                    widget=forms.RadioSelect,
+                    widget=_RadioSelect,
                     error_messages={"required": _("Choose an answer.")},
                 )
             self.fields[self.field_name(question)] = field

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -281,13 +282,16 @@ def quiz_result(request, course, module, token):
 @login_required
 def learning(request):
     """My learning: each course with its percentage, last activity, certificate and plan."""
+    certified = Certificate.objects.filter(user=OuterRef("user"), course=OuterRef("course"))
     enrollments = list(
-        Enrollment.objects.filter(user=request.user).select_related("course").order_by("-last_activity_at")
+        Enrollment.objects.filter(user=request.user)
+        .select_related("course")
+        .annotate(certified=Exists(certified))
+        .order_by("-last_activity_at")
     )
-    certificates = {c.course_id: c for c in Certificate.objects.filter(user=request.user)}
     rows = [
         {"enrollment": enrollment, "progress": _learner_progress(request, enrollment.course),
-         "certificate": certificates.get(enrollment.course_id)}
+         "certificate": enrollment.certified}
         for enrollment in enrollments
     ]  # fmt: skip
     return render(request, "courses/learning.html", {"rows": rows, "first_course": progress.published_course()})
