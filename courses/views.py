@@ -14,7 +14,7 @@ from accounts import throttling
 from accounts.backends import BACKEND
 from accounts.forms import SignupForm
 from accounts.redirects import next_param
-from courses import progress, quizzes
+from courses import actions, progress, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
 from courses.models import Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
 
@@ -164,9 +164,7 @@ def complete_lesson(request, course, module, lesson):
     lesson = _visible_lesson(request, course, module, lesson)
     course_progress = _learner_progress(request, lesson.module.course)
     if request.user.is_authenticated:
-        progress.complete_lesson(user=request.user, lesson=lesson)
-        if course_progress.complete_with(lesson_id=lesson.pk):  # the last lesson read after every quiz passed
-            progress.issue_certificate_if_complete(user=request.user, course=lesson.module.course)
+        actions.complete_lesson(user=request.user, lesson=lesson, course_progress=course_progress)
     elif progress.is_open_to_guests(course_progress, lesson):
         progress.remember_guest_lesson(request.session, lesson)
     else:
@@ -225,13 +223,7 @@ def quiz(request, course, module):
             shown = quizzes.restore(quiz, request.POST.get("token", ""), request.user)
             form = quizzes.QuizForm(shown, request.POST)
             if form.is_valid():
-                # Read before the attempt (from the cache): whether this pass could finish the course.
-                course_progress = progress.course_progress(quiz.module.course, user=request.user)
-                attempt, _created = quizzes.record_attempt(
-                    user=request.user, quiz=quiz, shown=shown, picked=form.chosen()
-                )
-                if attempt.passed and course_progress.complete_with(module_id=quiz.module_id):
-                    progress.issue_certificate_if_complete(user=request.user, course=quiz.module.course)
+                attempt = actions.submit_quiz(user=request.user, quiz=quiz, shown=shown, picked=form.chosen())
                 return redirect("courses:quiz-result", course=course, module=module, token=attempt.token)
         except (quizzes.QuizChanged, quizzes.BadToken) as problem:
             shown = quizzes.prepare(quiz)

@@ -1,0 +1,55 @@
+"""The learner's actions, called directly: each does all of what the step means, certificate included."""
+
+import pytest
+
+from courses import actions, quizzes
+from courses.models import Certificate, LessonCompletion, QuizAttempt
+from tests.factories import make_course, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course():
+    return make_course(slug="safe", modules=1, lessons=2, questions=2)
+
+
+def _answers(shown: quizzes.ShownQuiz, *, right: bool) -> dict[int, set[int]]:
+    return {
+        question.pk: {next(choice.pk for choice in choices if choice.is_correct == right)}
+        for question, choices in shown.questions
+    }
+
+
+def test_completing_a_lesson_twice_records_it_once(course):
+    user, lesson = make_user(), course.modules.get().lessons.first()
+    actions.complete_lesson(user=user, lesson=lesson)
+    actions.complete_lesson(user=user, lesson=lesson)
+    assert LessonCompletion.objects.filter(user=user, lesson=lesson).count() == 1
+    assert not Certificate.objects.exists()
+
+
+def test_the_last_lesson_after_the_quiz_issues_the_certificate(course):
+    user = make_user()
+    module = course.modules.get()
+    shown = quizzes.prepare(module.quiz)
+    assert actions.submit_quiz(user=user, quiz=module.quiz, shown=shown, picked=_answers(shown, right=True)).passed
+    first, last = module.lessons.all()
+    actions.complete_lesson(user=user, lesson=first)
+    assert not Certificate.objects.exists()
+    actions.complete_lesson(user=user, lesson=last)
+    assert Certificate.objects.get().user == user
+
+
+@pytest.mark.parametrize("right", [True, False])
+def test_the_quiz_after_the_lessons_issues_the_certificate_only_on_a_pass(course, right):
+    user = make_user()
+    module = course.modules.get()
+    for lesson in module.lessons.all():
+        actions.complete_lesson(user=user, lesson=lesson)
+    shown = quizzes.prepare(module.quiz)
+    attempt = actions.submit_quiz(user=user, quiz=module.quiz, shown=shown, picked=_answers(shown, right=right))
+    again = actions.submit_quiz(user=user, quiz=module.quiz, shown=shown, picked=_answers(shown, right=right))
+    assert again == attempt
+    assert QuizAttempt.objects.count() == 1
+    assert Certificate.objects.filter(user=user).exists() == right
