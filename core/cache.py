@@ -7,6 +7,12 @@ returns its default, `set` does nothing); after a failure this process leaves Re
 per cache call. What truly needs the shared cache (counting log-in attempts) asks with `required()`,
 and then a failure raises `CacheUnavailable`, which the middleware answers with the 503 page.
 
+Why here and not a library: Django's own RedisCache raises on every connection error (measured: a 500
+on `/`, the course pages, `/help/` and log-in with Redis down, and each request held for redis-py's
+default timeouts with a Redis that never answers). django-redis's IGNORE_EXCEPTIONS does the "miss"
+half, but it is not one of the project's chosen dependencies and has no pause or "required" mode;
+these forty lines over Django's backend do both (tests/test_cache_failure.py).
+
 It also keeps one client object per connection pool: Django's client builds a new `redis.Redis` for
 every cache call, and each one sets up its table of response callbacks, measurable on pages that read
 the session and a version or two from Redis. A `redis.Redis` is safe to share (connections come from

@@ -9,7 +9,6 @@ from django import forms
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from core.memo import Memo
@@ -105,15 +104,13 @@ class _ChoicesWrittenInPython:
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
-        options = "".join(
-            format_html("<div>\n    {}</div>", _option(option))
-            for _group, group_options, _index in widget["optgroups"]
-            for option in group_options
+        options = format_html_join(
+            "",
+            "<div>\n    {}</div>",
+            ((_option(option),) for _group, group_options, _index in widget["optgroups"] for option in group_options),
         )
         element_id = widget["attrs"].get("id")
-        return format_html(
-            "<div{}>{}\n</div>", format_html(' id="{}"', element_id) if element_id else "", mark_safe(options)
-        )
+        return format_html("<div{}>{}\n</div>", format_html(' id="{}"', element_id) if element_id else "", options)
 
 
 def _option(option: dict) -> str:
