@@ -1,4 +1,4 @@
-"""Keep what `courses.progress` caches exact: each write that changes it gives it a new version.
+"""Keep what `courses.progress` and `courses.published` cache exact: each write that changes it gives it a new version.
 
 A learner's progress, enrolment and picked starters are cached under their learner version; the
 published courses, their structure and their quizzes under the content version, which every write
@@ -8,7 +8,7 @@ of content renews (and `Course.content_changed()`, which the admin, the importer
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses import progress
+from courses import progress, published
 from courses.models import (
     Choice,
     Course,
@@ -35,8 +35,13 @@ def _progress_written(sender, instance, **kwargs):
 @receiver(post_save, sender=QuizAttempt)
 def _attempt_written(sender, instance, **kwargs):
     # A failed attempt, or another pass of a quiz already passed, changes nobody's progress.
-    if instance.passed and not progress.passed_before(instance):
+    if instance.passed and not _passed_before(instance):
         progress_changed.send(sender=sender, user_id=instance.user_id)
+
+
+def _passed_before(attempt: QuizAttempt) -> bool:
+    others = QuizAttempt.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id, passed=True)
+    return others.exclude(pk=attempt.pk).exists()
 
 
 @receiver(progress_changed)
@@ -57,7 +62,7 @@ def _starter_picked_or_removed(sender, instance, **kwargs):
 
 
 def _content_written(sender, **kwargs):
-    progress.content_changed()
+    published.content_changed()
 
 
 content_changed.connect(_content_written)

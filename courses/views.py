@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -9,18 +8,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import services as account_services
 from accounts import throttling
-from accounts.backends import BACKEND
 from accounts.forms import SignupForm
 from accounts.redirects import next_param
-from courses import actions, progress, quizzes
+from courses import actions, progress, published, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
 from courses.models import Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
 
 
 def _published_course_or_404(request, slug: str) -> Course:
-    course = progress.published_course(slug, learner=request.user)
+    course = published.published_course(slug)
     if course is None:
         raise Http404
     return course
@@ -30,7 +27,7 @@ def _learner_progress(request, course: Course) -> progress.CourseProgress:
     """The visitor's progress in `course`, carrying a guest's progress into their account first."""
     if request.user.is_authenticated:
         if progress.GUEST_LESSONS in request.session:
-            progress.adopt_guest_progress(user=request.user, session=request.session)
+            actions.adopt_guest_progress(user=request.user, session=request.session)
         return progress.course_progress(course, user=request.user)
     return progress.course_progress(course, guest_lessons=request.session.get(progress.GUEST_LESSONS, []))
 
@@ -43,7 +40,7 @@ def _draft_preview(*items) -> bool:
 @require_safe
 def home(request):
     """What the site is, who it is for, and how to start (or where to carry on)."""
-    course = progress.published_course(learner=request.user)
+    course = published.published_course()
     context = {"course": course}
     if course:
         course_progress = _learner_progress(request, course)
@@ -96,7 +93,7 @@ def course_detail(request, course):
 def enrol(request, course):
     """Start a course: enrolling twice is harmless."""
     course = get_object_or_404(Course.objects.published(), slug=course)
-    progress.enrol(user=request.user, course=course)
+    actions.enrol(user=request.user, course=course)
     return redirect(course)
 
 
@@ -122,7 +119,7 @@ def _visible_lesson(request, course, module, lesson) -> Lesson:
             module__slug=module,
             slug=lesson,
         )
-    found = progress.published_lesson(_published_course_or_404(request, course), module, lesson)
+    found = published.published_lesson(_published_course_or_404(request, course), module, lesson)
     if found is None:
         raise Http404
     return found
@@ -166,7 +163,7 @@ def complete_lesson(request, course, module, lesson):
     if request.user.is_authenticated:
         actions.complete_lesson(user=request.user, lesson=lesson, course_progress=course_progress)
     elif progress.is_open_to_guests(course_progress, lesson):
-        progress.remember_guest_lesson(request.session, lesson)
+        actions.remember_guest_lesson(request.session, lesson)
     else:
         return redirect(f"{reverse('courses:signup')}?next={lesson.get_absolute_url()}")
     _previous, following = course_progress.neighbours(lesson)
@@ -192,7 +189,7 @@ def _visible_quiz(request, course, module) -> Quiz:
             module__course__slug=course,
             module__slug=module,
         )
-    found = progress.published_module(_published_course_or_404(request, course), module)
+    found = published.published_module(_published_course_or_404(request, course), module)
     if found is None or not hasattr(found, "quiz"):
         raise Http404
     return found.quiz
@@ -286,7 +283,7 @@ def learning(request):
          "certificate": enrollment.certified}
         for enrollment in enrollments
     ]  # fmt: skip
-    return render(request, "courses/learning.html", {"rows": rows, "first_course": progress.published_course()})
+    return render(request, "courses/learning.html", {"rows": rows, "first_course": published.published_course()})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -296,12 +293,12 @@ def certificate(request, course):
     before the last step issued it) is offered it, and asks for it with a POST: a GET never writes."""
     certificate = Certificate.objects.select_related("course").filter(user=request.user, course__slug=course).first()
     if certificate is None:
-        finished = progress.published_course(course)
+        finished = published.published_course(course)
         if finished is None or not progress.course_progress(finished, user=request.user).complete:
             raise Http404
         if request.method != "POST":
             return render(request, "courses/certificate_offer.html", {"course": finished})
-        progress.issue_certificate_if_complete(user=request.user, course=finished)
+        actions.issue_certificate(user=request.user, course=finished)
         return redirect("courses:certificate", course=course)
     return render(request, "courses/certificate.html", {"certificate": certificate, "own": True})
 
@@ -324,19 +321,15 @@ def signup(request):
         return redirect(next_param(request, reverse("courses:learning")))
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid() and throttling.allow_signup(request, form):
-        user = account_services.register(
+        data = form.cleaned_data
+        actions.sign_up(
             request=request,
-            email=form.cleaned_data["email"],
-            display_name=form.cleaned_data["display_name"],
-            password=form.cleaned_data["password"],
+            email=data["email"],
+            display_name=data["display_name"],
+            password=data["password"],
             then=next_param(request),
         )
-        course = progress.published_course()
-        if user is not None:
-            login(request, user, backend=BACKEND)
-            if course:
-                progress.enrol(user=user, course=course)
-                progress.adopt_guest_progress(user=user, session=request.session)
         messages.success(request, _("Check your email: we have sent you a link to confirm your address."))
+        course = published.published_course()
         return redirect(next_param(request, course.get_absolute_url() if course else reverse("courses:home")))
     return render(request, "courses/signup.html", {"form": form, "next": next_param(request, "")})

@@ -250,7 +250,7 @@ def snapshot(school: School) -> Snapshot:
     Named by the school's version and the version of course content (module titles show), so a
     warm dashboard reads one pair of versions and no database row of its own.
     """
-    school_version, content_version = versions.current(_version_key(school.pk), progress.CONTENT_VERSION)
+    school_version, content_version = versions.current(_version_key(school.pk), versions.CONTENT)
     key = (SNAPSHOT_FORMAT, school.pk, school_version, content_version, timezone.localdate())
     taken = _snapshots.get(key)
     if taken is None:

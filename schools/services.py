@@ -13,7 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.emails import send_templated_email
-from courses import progress
+from courses import actions
 from schools.models import (
     Assignment,
     Cohort,
@@ -69,7 +69,7 @@ def join_school(*, user, school: School, cohort: Cohort | None = None) -> Member
             membership.save(update_fields=["cohort"])
     course = school.the_course()
     if course is not None:
-        progress.enrol(user=user, course=course)
+        actions.enrol(user=user, course=course)
     return membership
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from courses import progress, quizzes
+from courses import actions, quizzes
 from courses.models import Enrollment, LessonCompletion, Quiz, QuizAttempt
 from tests.factories import make_course, make_user
 
@@ -43,7 +43,7 @@ def test_simultaneous_completions_of_a_lesson_make_one_row():
     lessons = list(course.modules.get().lessons.all())
     user = make_user()
     for lesson in lessons:
-        run_together(lambda lesson=lesson: progress.complete_lesson(user=user, lesson=lesson))
+        run_together(lambda lesson=lesson: actions.complete_lesson(user=user, lesson=lesson))
     assert LessonCompletion.objects.filter(user=user).count() == len(lessons)
     assert Enrollment.objects.filter(user=user).count() == 1
 
@@ -65,7 +65,7 @@ def test_simultaneous_enrolments_make_one_row():
     course = make_course(modules=1)
     for _ in range(ROUNDS):
         user = make_user()
-        run_together(lambda user=user: progress.enrol(user=user, course=course))
+        run_together(lambda user=user: actions.enrol(user=user, course=course))
         assert Enrollment.objects.filter(user=user, course=course).count() == 1
 
 

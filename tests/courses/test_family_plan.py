@@ -10,7 +10,7 @@ from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from courses import plans, progress
+from courses import actions, plans, progress
 from courses.contacts import HELP_CONTACTS
 from courses.models import AppGuide, FamilyPlan, Lesson, PlanApp, PlanSetting, PlanStarter, Status
 from tests.factories import make_course, make_user
@@ -345,9 +345,8 @@ class TestPlanPage:
         assert client.get(f"/learning/plan/{slug}/").status_code == 404
 
     def test_my_learning_links_to_each_plan(self, client, parent, course):
-        from courses import progress
 
-        progress.enrol(user=parent, course=course)
+        actions.enrol(user=parent, course=course)
         assert f'href="{plan_url(course)}"' in client.get("/learning/").content.decode()
 
 

@@ -73,7 +73,7 @@ def test_database_down_in_a_view_is_a_503_with_retry_after(client, monkeypatch):
     def unreachable(*args, **kwargs):
         raise OperationalError('connection to server at "db.internal" (10.0.0.5), port 5432 failed')
 
-    monkeypatch.setattr("courses.progress.published_course", unreachable)
+    monkeypatch.setattr("courses.published.published_course", unreachable)
     response = client.get("/")
     assert_friendly(response, 503, "The site is having a short break")
     assert response["Retry-After"] == "30"
