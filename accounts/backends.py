@@ -6,9 +6,6 @@ receivers below): a new password, a deactivated account or a new name is read af
 every server. `update()` on users would bypass them; nothing here writes users that way.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -28,41 +25,13 @@ def _version_key(user_id) -> str:
     return f"user-version:{user_id}"
 
 
-def user_cache_keys(user_id) -> list[str]:
-    """The cache keys of a user's version and cached row (`accounts.sessions` fetches them early)."""
-    return [_version_key(user_id), f"user:{USER_FORMAT}:{user_id}"]
-
-
-# The session whose user is being read, while `reading_user_of` lasts: what it fetched with itself.
-_session: ContextVar = ContextVar("session whose user is being read", default=None)
-
-
-@contextmanager
-def reading_user_of(session):
-    """Let `CachedUserBackend.get_user` use what `session` fetched along with itself (once)."""
-    token = _session.set(session)
-    try:
-        yield
-    finally:
-        _session.reset(token)
-
-
 class CachedUserBackend(ModelBackend):
     def get_user(self, user_id):
-        session = _session.get()
-        fetched = getattr(session, "fetched_user", None)
-        found = None
-        if fetched is not None:
-            session.fetched_user = None  # used once: a later read asks the cache again
-            if str(fetched[0]) == str(user_id):
-                found = fetched[1]
-        version_key, key = user_cache_keys(user_id)
         _version, user = versions.read_through(
-            version_key,
-            key,
+            _version_key(user_id),
+            f"user:{USER_FORMAT}:{user_id}",
             lambda: get_user_model()._default_manager.filter(pk=user_id).first(),
             USER_SECONDS,
-            found,
         )
         return user if user is not None and self.user_can_authenticate(user) else None
 

@@ -1,26 +1,7 @@
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
 from django.urls import Resolver404, resolve
-from django.utils.functional import SimpleLazyObject
 
-from accounts import backends, two_factor
-
-
-class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
-    """Django's, except that the user is read with what the session fetched along with itself
-    (`accounts.sessions`): a signed-in page makes one round trip to the cache for both."""
-
-    def process_request(self, request):
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _user_of(request))
-
-
-def _user_of(request):
-    if not hasattr(request, "_cached_user"):
-        with backends.reading_user_of(request.session):
-            request._cached_user = auth.get_user(request)
-    return request._cached_user
+from accounts import two_factor
 
 
 class StaffTwoFactorMiddleware:

@@ -50,7 +50,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "accounts.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,10 +207,10 @@ CACHES = {
     if _redis_url
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
 }
-# Sessions are read from Redis (with their signed-in user, in one round trip: `accounts.sessions`, Django's
-# cached_db engine), and written through to the database so a Redis restart logs nobody out. Only with
-# a shared cache: a per-process one would keep a logged-out session alive elsewhere.
-SESSION_ENGINE = "accounts.sessions" if _redis_url else "django.contrib.sessions.backends.db"
+# Sessions are read from Redis and written through to the database (Django's cached_db), so a Redis
+# restart logs nobody out. Only with a shared cache: a per-process one would keep a logged-out session
+# alive elsewhere.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if _redis_url else "django.contrib.sessions.backends.db"
 
 LOGGING = {
     "version": 1,

@@ -38,7 +38,7 @@ def _broken_redis(port: int):
     shared_cache.resume()
     return override_settings(
         CACHES={"default": {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0"}},
-        SESSION_ENGINE="accounts.sessions",
+        SESSION_ENGINE="django.contrib.sessions.backends.cached_db",
     )
 
 

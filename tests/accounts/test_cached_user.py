@@ -1,23 +1,23 @@
 """The signed-in user comes from the cache on each request, and every change to them counts at once.
 
-Each test runs with both session engines: the database's (no shared cache) and `accounts.sessions`
-(with one: the session and its user are fetched in one round trip once the process knows whose the
-session is, which the `parent` fixture's first page teaches it).
+Each test runs with both session engines the site uses: the database's (no shared cache) and Django's
+cached_db (with one).
 """
 
 import pytest
-from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts import backends
 from accounts.models import User
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True, params=["django.contrib.sessions.backends.db", "accounts.sessions"])
+ENGINES = ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cached_db"]
+
+
+@pytest.fixture(autouse=True, params=ENGINES)
 def session_engine(request, settings):
     settings.SESSION_ENGINE = request.param
     return request.param
@@ -74,37 +74,3 @@ def test_another_users_cached_row_is_never_served(client, parent):
     other.force_login(someone)
     assert "Someone else" in other.get("/accounts/profile/").content.decode()
     assert "Someone else" not in client.get("/accounts/profile/").content.decode()
-
-
-@pytest.mark.parametrize("session_engine", ["accounts.sessions"], indirect=True)
-def test_a_warm_page_asks_the_cache_once_for_the_session_and_its_user(client, parent, monkeypatch):
-    cache, asked, inside = caches["default"], [], []
-    real_get, real_get_many = cache.get, cache.get_many
-
-    def get(key, *args, **kwargs):
-        if not inside:  # the local cache's get_many calls get for each key: one request to the cache
-            asked.append([key])
-        return real_get(key, *args, **kwargs)
-
-    def get_many(keys, *args, **kwargs):
-        asked.append(list(keys))
-        inside.append(True)
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(cache, "get", get)
-    monkeypatch.setattr(cache, "get_many", get_many)
-
-    response, queries = user_queries(client)
-
-    assert response.status_code == 200
-    assert queries == []
-    session_key = client.cookies["sessionid"].value
-    with_session = [keys for keys in asked if any(key.endswith(session_key) for key in keys)]
-    assert len(with_session) == 1
-    assert set(backends.user_cache_keys(parent.pk)) <= set(with_session[0])
-    assert not [
-        keys for keys in asked if keys != with_session[0] and set(keys) & set(backends.user_cache_keys(parent.pk))
-    ]
