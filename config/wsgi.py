@@ -1,4 +1,4 @@
-"""WSGI entry point, for gunicorn: static files first (core/static_files.py), then the site."""
+"""WSGI entry point, for gunicorn (static files are served by WhiteNoise's middleware)."""
 
 import os
 import sys
@@ -10,8 +10,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 try:
     from django.core.wsgi import get_wsgi_application
 
-    from core.static_files import StaticFilesFirst
-
-    application = StaticFilesFirst(get_wsgi_application())
+    application = get_wsgi_application()
 except ImproperlyConfigured as problem:
     sys.exit(f"Configuration error: {problem}")
