@@ -30,13 +30,6 @@ def _new_request(**kwargs):
     _this_request.set({})
 
 
-def remember(name: str, version: str) -> None:
-    """Note a version read along with something else (in one `get_many`), for `for_this_request`."""
-    memo = _this_request.get()
-    if memo is not None:
-        memo[name] = version
-
-
 def for_this_request(name: str) -> str:
     """The current version of `name`, read from the cache at most once per request."""
     memo = _this_request.get()
@@ -64,21 +57,14 @@ def current(*names: str) -> list[str]:
     return versions
 
 
-def kept(name: str, key: str, found: dict | None = None) -> tuple[str, object] | None:
-    """`(version, value)` cached under `key` by `read_through`, if still at `name`'s current version.
+def read_through(name: str, key: str, read, timeout: int) -> tuple[str, object]:
+    """`(version, value)`: the value cached under `key` while `name`'s version stands, else `read()` kept.
 
-    `found` is what a `cache.get_many` including both keys already returned (spares a round trip).
+    The version and the value are read in one round trip to the cache.
     """
-    if found is None:
-        found = cache.get_many([name, key])
+    found = cache.get_many([name, key])
     entry = found.get(key)
-    return entry if entry is not None and entry[0] == found.get(name) else None
-
-
-def read_through(name: str, key: str, read, timeout: int, found: dict | None = None) -> tuple[str, object]:
-    """`(version, value)`: the value cached under `key` while `name`'s version stands, else `read()` kept."""
-    entry = kept(name, key, found)
-    if entry is None:
+    if entry is None or entry[0] != found.get(name):
         # The version first: a change committed while reading renews it, so what is read now is not kept.
         (version,) = current(name)
         entry = (version, read())

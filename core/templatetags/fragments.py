@@ -13,13 +13,11 @@ line (`shared_part_problems`). A form bound to the address is allowed where the 
 each request's own token.
 """
 
+import re
 from dataclasses import dataclass
 
 from django import template
-from django.template import Node, NodeList, Variable
-from django.template.base import FilterExpression, TokenType
-from django.template.loader_tags import IncludeNode
-from django.templatetags.i18n import BlockTranslateNode
+from django.template.base import Lexer, TokenType
 from django.urls import get_script_prefix
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -65,25 +63,33 @@ class FragmentNode(template.Node):
         # The template engine escaped what the fragment holds when it was rendered; the token just now.
         return mark_safe(html)
 
-    def keyed_on(self) -> set[str]:
-        return {_name(value.var) for value in self.vary if isinstance(value.var, Variable)}
-
 
 @register.tag
 def fragment(parser, token):
     bits = token.split_contents()
     if len(bits) < 2:
         raise template.TemplateSyntaxError("{% fragment %} needs a name in quotes, then what it varies on.")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    node = FragmentNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
-    problems = _problems_in(nodelist, node.keyed_on(), engine=None)
+    # What the fragment holds, read before it is parsed: the tokens up to its own {% endfragment %}.
+    inside, depth = [], 0
+    for upcoming in reversed(parser.tokens):
+        word = upcoming.split_contents()[0] if upcoming.token_type == TokenType.BLOCK else ""
+        depth += {"fragment": 1, "endfragment": -1}.get(word, 0)
+        if depth < 0:
+            break
+        inside.append(upcoming)
+    name = getattr(parser.origin, "template_name", None) or "<template>"
+    problems = _problems_in(inside, name, frozenset(bits[2:]), engine=None)
     if problems:
         raise template.TemplateSyntaxError(str(problems[0]))
-    return node
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
 
 
-# The guard: what a shared part may not hold.
+# The guard: what a shared part may not hold. It reads the templates' tags and variables as written.
+
+_QUOTED = re.compile(r"\"[^\"]*\"|'[^']*'")
+_EXPRESSION = re.compile(r"(?<![\w.])[A-Za-z_]\w*(?:\.\w+)*")
 
 
 @dataclass(frozen=True)
@@ -101,98 +107,49 @@ class Problem:
 
 def shared_part_problems(template_obj) -> list[Problem]:
     """Everything per person or per request inside the fragments of a template and what they include."""
-    return _problems_in(template_obj.nodelist, None, engine=template_obj.engine)
+    name = template_obj.origin.template_name or template_obj.origin.name
+    return _problems_in(Lexer(template_obj.source).tokenize(), name, None, engine=template_obj.engine)
 
 
-def _problems_in(nodelist, keyed_on: set[str] | None, *, engine, seen=()) -> list[Problem]:
-    """Walk `nodelist`; `keyed_on` is None outside any fragment, else what the enclosing ones vary on."""
-    problems = []
-    for node in nodelist:
-        if isinstance(node, FragmentNode):
-            inner = (keyed_on or set()) | node.keyed_on()
-            problems += _problems_in(node.nodelist, inner, engine=engine, seen=seen)
+def _problems_in(tokens, name: str, keyed_on: frozenset | None, *, engine, seen=()) -> list[Problem]:
+    """Read `tokens` of template `name`; `keyed_on` is None outside any fragment, else what the enclosing
+    ones vary on. With an `engine`, follow `{% include %}`s of a literal name inside fragments."""
+    problems, stack, skipping = [], [keyed_on], None
+    for token in tokens:
+        if token.token_type not in (TokenType.VAR, TokenType.BLOCK):
             continue
-        if keyed_on is not None:
-            for expression in _expressions(node):
-                if _per_request(expression, keyed_on):
-                    problems.append(Problem(_origin(node), _line(node), expression))
-            included = _included_name(node)
+        words = token.split_contents()
+        tag = words[0] if token.token_type == TokenType.BLOCK else ""
+        if skipping:  # inside {% comment %} or {% verbatim %}
+            skipping = None if tag == skipping else skipping
+            continue
+        if tag in ("comment", "verbatim"):
+            skipping = "end" + tag
+        elif tag == "fragment":
+            stack.append((stack[-1] or frozenset()) | set(words[2:]))
+        elif tag == "endfragment":
+            stack.pop()
+        elif stack[-1] is not None and tag not in ("load", "csrf_token"):
+            text = _QUOTED.sub('""', token.contents.split(None, 1)[-1] if tag else token.contents)
+            problems += [
+                Problem(name, token.lineno, expression)
+                for expression in _EXPRESSION.findall(text)
+                if _per_request(expression, stack[-1])
+            ]
+            included = words[1][1:-1] if tag == "include" and _QUOTED.fullmatch(words[1]) else None
             if engine is not None and included and included not in seen:
-                found = engine.get_template(included)
-                problems += _problems_in(found.nodelist, keyed_on, engine=engine, seen=(*seen, included))
-        for child in _children(node):
-            problems += _problems_in(child, keyed_on, engine=engine, seen=seen)
+                source = engine.get_template(included).source
+                problems += _problems_in(
+                    Lexer(source).tokenize(), included, stack[-1], engine=engine, seen=(*seen, included)
+                )
     return problems
 
 
-def _per_request(expression: str, keyed_on: set[str]) -> bool:
-    if expression in keyed_on or expression == "csrf_token":
+def _per_request(expression: str, keyed_on: frozenset) -> bool:
+    if expression in keyed_on:
         return False
     parts = expression.split(".")
     if parts[0] in PER_REQUEST_ROOTS:
         return True
     is_form = any(part in ("form", "forms") or part.endswith("_form") for part in parts)
     return is_form and ADDRESS not in keyed_on
-
-
-def _children(node: Node) -> list[NodeList]:
-    children = [value for value in vars(node).values() if isinstance(value, NodeList)]
-    for _condition, nodelist in getattr(node, "conditions_nodelists", ()):  # {% if %}
-        children.append(nodelist)
-    return children
-
-
-def _expressions(node: Node) -> list[str]:
-    """The variables a node reads (not those of the nodes inside it)."""
-    found = []
-
-    def visit(value, depth=0):
-        if depth > 8 or isinstance(value, (Node, NodeList, str)):
-            return
-        if isinstance(value, FilterExpression):
-            visit(value.var, depth + 1)
-            for _function, arguments in value.filters:
-                for _is_lookup, argument in arguments:
-                    visit(argument, depth + 1)
-        elif isinstance(value, Variable):
-            if value.lookups:
-                found.append(_name(value))
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                visit(item, depth + 1)
-        elif isinstance(value, dict):
-            for item in value.values():
-                visit(item, depth + 1)
-        elif type(value).__module__.startswith("django.template") and hasattr(value, "__dict__"):
-            for item in vars(value).values():  # e.g. the conditions of an {% if %}
-                visit(item, depth + 1)
-
-    for name, value in vars(node).items():
-        if name not in ("token", "origin"):
-            visit(value)
-    if isinstance(node, BlockTranslateNode):
-        for token in [*node.singular, *(node.plural or [])]:
-            if token.token_type == TokenType.VAR:
-                found.append(token.contents.strip())
-    return found
-
-
-def _name(variable: Variable) -> str:
-    return ".".join(variable.lookups)
-
-
-def _included_name(node: Node) -> str | None:
-    if isinstance(node, IncludeNode) and isinstance(node.template, FilterExpression):
-        literal = node.template.var
-        return literal if isinstance(literal, str) else None
-    return None
-
-
-def _origin(node: Node) -> str:
-    origin = getattr(node, "origin", None)
-    return getattr(origin, "template_name", None) or getattr(origin, "name", "") or "<template>"
-
-
-def _line(node: Node) -> int:
-    token = getattr(node, "token", None)
-    return getattr(token, "lineno", 0) or 0
