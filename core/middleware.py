@@ -1,12 +1,10 @@
 """Headers Django's settings do not cover, and a calm page when the database is down."""
 
+from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.cache import patch_cache_control
 
 from core.views import UNAVAILABLE_ERRORS, database_unavailable
-
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
-CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 
 class SecurityHeadersMiddleware:
@@ -17,9 +15,8 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-        response.headers.setdefault("Cross-Origin-Resource-Policy", CROSS_ORIGIN_RESOURCE_POLICY)
-        # Static files never pass the authentication middleware, so they have no user and stay cacheable.
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", settings.CROSS_ORIGIN_RESOURCE_POLICY)
         # A 5xx is left alone: its user may be unknowable (the database may be what failed).
         user = getattr(request, "user", None)
         if response.status_code < 500 and user is not None and user.is_authenticated:
