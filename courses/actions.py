@@ -72,7 +72,11 @@ def submit_quiz(*, user, quiz: Quiz, shown: quizzes.ShownQuiz, picked: dict[int,
     course = quiz.module.course
     # Read before the attempt (from the cache): whether this pass could finish the course.
     course_progress = progress.course_progress(course, user=user)
-    attempt, created = quizzes.record_attempt(user=user, quiz=quiz, shown=shown, picked=picked)
+    module = next((module for module in course_progress.modules if module.module.pk == quiz.module_id), None)
+    passed_before = module is not None and module.quiz_passed
+    attempt, created = quizzes.record_attempt(
+        user=user, quiz=quiz, shown=shown, picked=picked, passed_before=passed_before
+    )
     if created:
         touch(user=user, course=course)
     if attempt.passed and course_progress.complete_with(module_id=quiz.module_id):
@@ -148,5 +152,7 @@ def touch(*, user, course: Course) -> None:
     if not cache.add(f"active:{user.pk}:{course.pk}", True, ACTIVITY_SECONDS):
         return
     now = timezone.now()
-    if not Enrollment.objects.filter(user=user, course=course).update(last_activity_at=now):
+    if Enrollment.objects.filter(user=user, course=course).update(last_activity_at=now):
+        progress.enrolments_changed(user.pk)  # "My learning" shows it; update() sends no post_save
+    else:
         Enrollment.objects.get_or_create(user=user, course=course, defaults={"last_activity_at": now})

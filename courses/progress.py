@@ -10,12 +10,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Value
+from django.db.models import Exists, OuterRef, Value
 
 from core import versions
 from core.memo import Memo
-from courses.models import Course, Enrollment, Lesson, LessonCompletion, Module, PlanStarter, QuizAttempt
-from courses.published import course_modules
+from courses.models import (
+    Certificate,
+    Course,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+    Module,
+    PlanStarter,
+    QuizAttempt,
+)
+from courses.published import content_version, course_modules
 
 GUEST_LESSONS = "guest_completed_lessons"
 NOT_STARTED, IN_PROGRESS, DONE = "not_started", "in_progress", "done"
@@ -261,6 +270,31 @@ def _read_learner_state(user, course: Course) -> LearnerState:
     return LearnerState(
         frozenset(done), frozenset(passed), enrolled, {pk: frozenset(texts) for pk, texts in picked.items()}
     )
+
+
+def enrolments(user) -> list[Enrollment]:
+    """The learner's enrolments, latest activity first, each with its course and whether they have its
+    certificate (`certified`), for "My learning": kept under their own version (renewed by enrolments,
+    certificates and each noted activity) and the content version (course titles)."""
+    key = f"enrolments:{LEARNER_STATE_FORMAT}:{user.pk}:{content_version()}"
+    name = _enrolments_version_key(user.pk)
+    return versions.read_through(name, key, lambda: _read_enrolments(user), LEARNER_STATE_SECONDS)[1]
+
+
+def _enrolments_version_key(user_id: int) -> str:
+    return f"enrolments-version:{user_id}"
+
+
+def enrolments_changed(user_id: int | None) -> None:
+    """An enrolment, its last activity or a certificate of this learner changed: "My learning" reads them afresh."""
+    if user_id is not None:
+        versions.renew([_enrolments_version_key(user_id)])
+
+
+def _read_enrolments(user) -> list[Enrollment]:
+    certified = Certificate.objects.filter(user=OuterRef("user"), course=OuterRef("course"))
+    enrolled = Enrollment.objects.filter(user=user).select_related("course").annotate(certified=Exists(certified))
+    return list(enrolled.order_by("-last_activity_at"))
 
 
 def is_open_to_guests(progress: CourseProgress, lesson: Lesson) -> bool:

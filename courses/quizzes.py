@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.memo import Memo
@@ -100,15 +101,42 @@ class QuestionShown:
     name: str
     id: str
     label: str
-    input_type: str  # "radio" or "checkbox"
-    required: bool  # whether each input carries `required` (Django leaves it off checkboxes)
     help_text: str
     errors: list
-    choices: list[tuple[str, str, bool]]  # (value, text, picked)
+    options: list[str]  # each radio button or checkbox with its label, as Django's widgets write them
 
     @property
     def described_by(self) -> str:
         return " ".join([f"{self.id}_helptext"] * bool(self.help_text) + [f"{self.id}_error"] * bool(self.errors))
+
+
+def _options(bound, multiple: bool) -> list[str]:
+    """The inputs of one question in the markup of Django's RadioSelect and CheckboxSelectMultiple
+    (`django/forms/widgets/input_option.html`), one `format_html` each: their per-option templates were
+    most of the quiz page's time. Django puts `required` on radio buttons only, and checks one at most."""
+    value = bound.value()
+    picked = {str(item) for item in value} if isinstance(value, (list, tuple)) else {str(value)}
+    flags = (" required" if bound.field.required and not multiple else "") + (
+        ' aria-invalid="true"' if bound.errors else ""
+    )
+    shown, checked_one = [], False
+    for index, (key, text) in enumerate(bound.field.choices):
+        checked = key in picked and (multiple or not checked_one)
+        checked_one = checked_one or checked
+        markup = (
+            '<div>\n    <label for="{id}"><input type="{type}" name="{name}" value="{value}"'
+            + flags
+            + ' id="{id}"'
+            + (" checked" if checked else "")
+            + ">\n {text}</label>\n\n</div>"
+        )
+        input_type = "checkbox" if multiple else "radio"
+        shown.append(
+            format_html(
+                markup, id=f"{bound.auto_id}_{index}", type=input_type, name=bound.html_name, value=key, text=text
+            )
+        )
+    return shown
 
 
 class QuizForm(forms.Form):
@@ -145,31 +173,17 @@ class QuizForm(forms.Form):
 
     def questions_shown(self) -> list[QuestionShown]:
         """The questions as the quiz page writes them: the markup crispy and Django's widgets would give
-        (a test compares them), without their per-option templates, which were most of the page's time."""
+        (a test compares them)."""
         shown = []
         for name, field in self.fields.items():
-            if name == "token":
-                continue
-            bound = self[name]
-            value = bound.value()
-            picked = {str(item) for item in value} if isinstance(value, (list, tuple)) else {str(value)}
-            multiple = isinstance(field.widget, forms.CheckboxSelectMultiple)
-            choices = []
-            for key, text in field.choices:  # as Django's widgets: a radio button checks one choice at most
-                checked = key in picked and (multiple or not any(done for _key, _text, done in choices))
-                choices.append((key, text, checked))
-            shown.append(
-                QuestionShown(
-                    name=name,
-                    id=bound.auto_id,
-                    label=field.label,
-                    input_type="checkbox" if multiple else "radio",
-                    required=field.required and not multiple,
-                    help_text=field.help_text,
-                    errors=bound.errors,
-                    choices=choices,
+            if name != "token":
+                bound = self[name]
+                multiple = isinstance(field.widget, forms.CheckboxSelectMultiple)
+                shown.append(
+                    QuestionShown(
+                        name, bound.auto_id, field.label, field.help_text, bound.errors, _options(bound, multiple)
+                    )
                 )
-            )
         return shown
 
     def chosen(self) -> dict[int, set[int]]:
@@ -185,9 +199,14 @@ def is_right(choices: list[Choice], picked: set[int]) -> bool:
     return picked == {choice.pk for choice in choices if choice.is_correct}
 
 
-def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[int]]) -> tuple[QuizAttempt, bool]:
-    """Score and save one attempt with its answers, and note the learner's activity; a second submit of
-    the same form returns the first attempt. QuizChanged (nothing saved) if the quiz itself has gone.
+def record_attempt(
+    *, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[int]], passed_before: bool = False
+) -> tuple[QuizAttempt, bool]:
+    """Score and save one attempt with its answers; a second submit of the same form returns the first
+    attempt. QuizChanged (nothing saved) if the quiz itself has gone.
+
+    `passed_before`: the learner had passed this quiz already (then a pass changes nothing of their
+    progress, and `courses.receivers` leaves it alone); when unsure, leave it False.
 
     The attempt and its answers are one row, so one INSERT: a second submit breaks the token's unique
     constraint and saves nothing, with no BEGIN or COMMIT round trip around it.
@@ -213,6 +232,7 @@ def record_attempt(*, user, quiz: Quiz, shown: ShownQuiz, picked: dict[int, set[
         passed=score >= quiz.pass_mark,
         answers=answers,
     )
+    attempt.passed_before = passed_before
     try:
         if transaction.get_autocommit():  # a request: the INSERT is a transaction by itself
             attempt.save(force_insert=True)

@@ -10,6 +10,7 @@ from django.dispatch import receiver
 
 from courses import progress, published
 from courses.models import (
+    Certificate,
     Choice,
     Course,
     Enrollment,
@@ -34,14 +35,10 @@ def _progress_written(sender, instance, **kwargs):
 
 @receiver(post_save, sender=QuizAttempt)
 def _attempt_written(sender, instance, **kwargs):
-    # A failed attempt, or another pass of a quiz already passed, changes nobody's progress.
-    if instance.passed and not _passed_before(instance):
+    # A failed attempt, or another pass of a quiz the learner had passed (as `submit_quiz` knows from the
+    # progress it read), changes nobody's progress. A pass saved anywhere else renews it.
+    if instance.passed and not getattr(instance, "passed_before", False):
         progress_changed.send(sender=sender, user_id=instance.user_id)
-
-
-def _passed_before(attempt: QuizAttempt) -> bool:
-    others = QuizAttempt.objects.filter(user_id=attempt.user_id, quiz_id=attempt.quiz_id, passed=True)
-    return others.exclude(pk=attempt.pk).exists()
 
 
 @receiver(progress_changed)
@@ -53,6 +50,13 @@ def _progress_changed(sender, user_id, **kwargs):
 @receiver(post_delete, sender=Enrollment)
 def _enrolment_written(sender, instance, **kwargs):
     progress.learner_changed(instance.user_id)
+    progress.enrolments_changed(instance.user_id)
+
+
+@receiver(post_save, sender=Certificate)
+@receiver(post_delete, sender=Certificate)
+def _certificate_written(sender, instance, **kwargs):
+    progress.enrolments_changed(instance.user_id)
 
 
 @receiver(post_save, sender=PlanStarter)

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -13,7 +12,7 @@ from accounts.forms import SignupForm
 from accounts.redirects import next_param
 from courses import actions, progress, published, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
-from courses.models import Certificate, Course, Enrollment, Lesson, Module, Quiz, QuizAttempt, Status
+from courses.models import Certificate, Course, Lesson, Module, Quiz, QuizAttempt, Status
 
 
 def _published_course_or_404(request, slug: str) -> Course:
@@ -236,13 +235,20 @@ def quiz(request, course, module):
         shown = quizzes.prepare(quiz)
         form = quizzes.QuizForm(shown, initial={"token": shown.signed(request.user)})
     # The latest few: a parent who retakes a quiz often should not get a longer page each time.
-    attempts = QuizAttempt.objects.filter(user=request.user, quiz=quiz).only("token", "created_at", "score", "passed")[
-        :RECENT_ATTEMPTS
-    ]
+    # Newest first by the index alone (the default order's tie-break on id made it sort every attempt).
+    attempts = QuizAttempt.objects.filter(user=request.user, quiz=quiz).only("token", "created_at", "score", "passed")
+    attempts = attempts.order_by("-created_at")[:RECENT_ATTEMPTS]
     return render(
         request,
         "courses/quiz.html",
-        {"quiz": quiz, "form": form, "attempts": attempts, "draft_preview": _draft_preview(quiz.module)},
+        {
+            "quiz": quiz,
+            "form": form,
+            "attempts": attempts,
+            # Each attempt's result is under the quiz's address (one reverse, not one per attempt).
+            "quiz_url": reverse("courses:quiz", kwargs={"course": course, "module": module}),
+            "draft_preview": _draft_preview(quiz.module),
+        },
     )
 
 
@@ -271,13 +277,7 @@ def quiz_result(request, course, module, token):
 @login_required
 def learning(request):
     """My learning: each course with its percentage, last activity, certificate and plan."""
-    certified = Certificate.objects.filter(user=OuterRef("user"), course=OuterRef("course"))
-    enrollments = list(
-        Enrollment.objects.filter(user=request.user)
-        .select_related("course")
-        .annotate(certified=Exists(certified))
-        .order_by("-last_activity_at")
-    )
+    enrollments = progress.enrolments(request.user)
     rows = [
         {"enrollment": enrollment, "progress": _learner_progress(request, enrollment.course),
          "certificate": enrollment.certified}

@@ -53,3 +53,15 @@ def test_the_quiz_after_the_lessons_issues_the_certificate_only_on_a_pass(course
     assert again == attempt
     assert QuizAttempt.objects.count() == 1
     assert Certificate.objects.filter(user=user).exists() == right
+
+
+def test_a_pass_saved_outside_the_actions_always_shows(course):
+    """Only `submit_quiz` knows a pass is a second one; a pass saved any other way renews the learner's state."""
+    from courses import progress
+
+    user, module = make_user(), course.modules.get()
+    assert progress.learner_state(user, course).passed == frozenset()
+    QuizAttempt.objects.create(
+        user=user, quiz=module.quiz, token="made-in-a-shell", correct_count=2, question_count=2, score=100, passed=True
+    )
+    assert progress.learner_state(user, course).passed == {module.pk}

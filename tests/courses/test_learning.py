@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from core import memo
 from courses import actions, progress
 from courses.models import Certificate, Enrollment, LessonCompletion, Quiz, QuizAttempt
 from tests.factories import PASSWORD, make_course, make_user
@@ -577,3 +578,21 @@ def test_progress_is_built_once_while_nothing_changes(course):
     assert after is not first
     assert lesson.pk in after.modules[0].done_lessons
     assert progress.course_progress(course, user=make_user()).steps_done == 0
+
+
+def test_my_learning_shows_each_change_at_once(client, parent, course):
+    """My learning is kept in the shared cache: enrolling, a certificate, a new title and new activity show
+    on the next visit."""
+    client.force_login(parent)
+    assert course.title not in client.get("/learning/").content.decode()
+    actions.enrol(user=parent, course=course)
+    assert course.title in client.get("/learning/").content.decode()
+    course.title = "Keeping tamariki safe online"
+    course.save()
+    assert "Keeping tamariki safe online" in client.get("/learning/").content.decode()
+    Enrollment.objects.filter(user=parent).update(last_activity_at=None)
+    memo.forget_all()  # as another server would: it has not noted this learner yet
+    actions.touch(user=parent, course=course)
+    assert "last active" in client.get("/learning/").content.decode()
+    Certificate.objects.create(user=parent, course=course, code="ABCD-EFGH-JKMN", name="Aroha")
+    assert "Your certificate" in client.get("/learning/").content.decode()
