@@ -9,9 +9,11 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core import versions
 from courses.signals import progress_changed
 from schools.dashboard import changed
 from schools.models import Assignment, Cohort, Membership, Role, School
+from schools.templatetags.schools import schools_version_key
 
 
 def _schools_of(user_id) -> list[int]:
@@ -32,20 +34,35 @@ def _name_or_email_changed(sender, instance, update_fields=None, **kwargs):
         changed(_schools_of(instance.pk))
 
 
+def _members_see_it_changed(school_ids) -> None:
+    """What "My learning" lists of these schools (their names, cohorts, due dates) changed for every member."""
+    members = Membership.objects.filter(school_id__in=list(school_ids)).values_list("user_id", flat=True)
+    versions.renew(schools_version_key(user_id) for user_id in members)
+
+
 @receiver(post_save, sender=Membership)
 @receiver(post_delete, sender=Membership)
+def _membership_changed(sender, instance, **kwargs):
+    changed([instance.school_id])
+    versions.renew([schools_version_key(instance.user_id)])
+
+
 @receiver(post_save, sender=Cohort)
 @receiver(post_delete, sender=Cohort)
-def _school_row_changed(sender, instance, **kwargs):
+def _cohort_changed(sender, instance, **kwargs):
     changed([instance.school_id])
+    _members_see_it_changed([instance.school_id])
 
 
 @receiver(post_save, sender=Assignment)
 @receiver(post_delete, sender=Assignment)
 def _due_date_changed(sender, instance, **kwargs):
-    changed(Cohort.objects.filter(pk=instance.cohort_id).values_list("school_id", flat=True))
+    school_ids = list(Cohort.objects.filter(pk=instance.cohort_id).values_list("school_id", flat=True))
+    changed(school_ids)
+    _members_see_it_changed(school_ids)
 
 
 @receiver(post_save, sender=School)
 def _school_changed(sender, instance, **kwargs):
     changed([instance.pk])
+    _members_see_it_changed([instance.pk])

@@ -46,3 +46,29 @@ def test_coordinators_see_a_link_to_their_dashboard(client, school, coordinator)
 
 def test_leave_needs_a_login(client, school):
     assert client.post(f"/schools/{school.slug}/leave/").status_code == 302
+
+
+def test_what_learning_shows_of_schools_is_current_after_each_change(client, school, course):
+    """ "My learning" keeps the family's schools in the shared cache: every change shows on the next visit."""
+    parent = make_user()
+    client.force_login(parent)
+    assert "Kōwhai School" not in client.get("/learning/").content.decode()
+    cohort = school.cohorts.get()
+    Membership.objects.create(school=school, user=parent, cohort=cohort)
+    assert "Kōwhai School" in client.get("/learning/").content.decode()
+    assignment = Assignment.objects.create(cohort=cohort, course=course, due=datetime.date(2027, 3, 5))
+    assert "by 5 March 2027" in client.get("/learning/").content.decode()
+    assignment.due = datetime.date(2027, 4, 9)
+    assignment.save()
+    assert "by 9 April 2027" in client.get("/learning/").content.decode()
+    cohort.name = "Room 12"
+    cohort.save()
+    assert "Room 12" in client.get("/learning/").content.decode()
+    school.name = "Kōwhai Primary"
+    school.save()
+    assert "Kōwhai Primary" in client.get("/learning/").content.decode()
+    course.title = "Keeping tamariki safe"
+    course.save()
+    assert "Please finish Keeping tamariki safe" in client.get("/learning/").content.decode()
+    Membership.objects.filter(school=school, user=parent).delete()
+    assert "Kōwhai Primary" not in client.get("/learning/").content.decode()
