@@ -32,6 +32,9 @@ REPETITIONS = 3
 # Seconds between runs, for the server to finish what it had queued.
 PAUSE = 0.5
 CONNECTIONS = (8, 32)
+# BENCH_ONLY="quiz,learning": measure only the pages whose names contain one of these (RESULTS.md then
+# says less, and its targets are checked for those pages alone).
+ONLY = [name for name in os.environ.get("BENCH_ONLY", "").split(",") if name]
 PG_URL = "postgres://postgres@127.0.0.1:5432/sof_bench"
 
 
@@ -277,7 +280,9 @@ def targets(info: dict) -> list[tuple[str, str, str, dict]]:
         ("/learning/", SITE, "/learning/", {"cookie": parent}),
         ("static CSS file", SITE, info["site_static"], {}),
     ]  # fmt: skip
-    if "dashboard_url" in info:
+    if ONLY:  # while working on some pages: those, and the floor's
+        listed = [target for target in listed if target[0].startswith("floor") or any(n in target[0] for n in ONLY)]
+    if "dashboard_url" in info and (not ONLY or any("dashboard" in name for name in ONLY)):
         coordinator = f"sessionid={info['coordinator_session']}"
         listed.insert(
             -1,
