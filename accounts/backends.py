@@ -32,6 +32,8 @@ class CachedUserBackend(ModelBackend):
             f"user:{USER_FORMAT}:{user_id}",
             lambda: get_user_model()._default_manager.filter(pk=user_id).first(),
             USER_SECONDS,
+            # Nearly every signed-in page reads the content version next: fetched in the same round trip.
+            along=(versions.CONTENT,),
         )
         return user if user is not None and self.user_can_authenticate(user) else None
 

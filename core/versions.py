@@ -57,12 +57,16 @@ def current(*names: str) -> list[str]:
     return versions
 
 
-def read_through(name: str, key: str, read, timeout: int) -> tuple[str, object]:
+def read_through(name: str, key: str, read, timeout: int, *, along: tuple[str, ...] = ()) -> tuple[str, object]:
     """`(version, value)`: the value cached under `key` while `name`'s version stands, else `read()` kept.
 
-    The version and the value are read in one round trip to the cache.
+    The version and the value are read in one round trip to the cache, with the current versions of
+    `along`, which are noted for `for_this_request` (each round trip costs a signed-in page ~0.1 ms).
     """
-    found = cache.get_many([name, key])
+    found = cache.get_many([name, key, *along])
+    noted = _this_request.get()
+    if noted is not None:
+        noted.update({other: found[other] for other in along if other in found})
     entry = found.get(key)
     if entry is None or entry[0] != found.get(name):
         # The version first: a change committed while reading renews it, so what is read now is not kept.
