@@ -121,7 +121,7 @@ def issue_certificate(*, user, course: Course) -> Certificate | None:
     try:
         with transaction.atomic():
             return Certificate.objects.create(
-                user=user, course=course, code=new_certificate_code(), name=user.display_name or user.email
+                user=user, course=course, code=new_certificate_code(), name=user.display_name
             )
     except IntegrityError:
         return Certificate.objects.get(user=user, course=course)

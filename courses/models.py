@@ -368,8 +368,9 @@ class Certificate(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="certificates")
     # Short, unguessable code that lets anyone verify the certificate at /certificates/<code>/.
     code = models.CharField(max_length=32, unique=True)
-    # The name printed on the certificate, as it was when it was issued.
-    name = models.CharField(max_length=200)
+    # The name printed on the certificate, as it was when it was issued; blank prints "A parent". Never
+    # the email address: the certificate can be shown to anyone with its code.
+    name = models.CharField(max_length=200, blank=True)
     issued_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

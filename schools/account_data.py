@@ -8,14 +8,19 @@ from django.db.models import Q
 from schools.models import Invitation, Membership
 
 
+def _their_invitations(user):
+    """Invitations they used, and those sent to their address once they have confirmed it is theirs: an
+    account that has not proved its address must not read or delete what a school sent to it."""
+    theirs = Q(accepted_by=user)
+    if user.email_verified:
+        theirs |= Q(email__iexact=user.email)
+    return Invitation.objects.filter(theirs)
+
+
 def export_user_data(user) -> dict:
     """The schools the person belongs to (and in what role), and the invitations sent to their address."""
     memberships = Membership.objects.filter(user=user).select_related("school", "cohort").order_by("pk")
-    invitations = (
-        Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user))
-        .select_related("school")
-        .order_by("pk")
-    )
+    invitations = _their_invitations(user).select_related("school").order_by("pk")
     return {
         "schools": [
             {
@@ -47,7 +52,7 @@ def erase_user_data(user) -> None:
     Memberships go with the account (they cascade); invitations are deleted here because they hold
     the address and the name a school typed, which must not outlive the account.
     """
-    Invitation.objects.filter(Q(email__iexact=user.email) | Q(accepted_by=user)).delete()
+    _their_invitations(user).delete()
 
 
 def purge_expired(*, now) -> dict[str, int]:

@@ -65,3 +65,16 @@ def test_a_pass_saved_outside_the_actions_always_shows(course):
         user=user, quiz=module.quiz, token="made-in-a-shell", correct_count=2, question_count=2, score=100, passed=True
     )
     assert progress.learner_state(user, course).passed == {module.pk}
+
+
+def test_a_learner_without_a_name_gets_a_certificate_that_never_shows_their_email(client, course):
+    user = make_user(email="private.parent@example.nz", display_name="")
+    module = course.modules.get()
+    for lesson in module.lessons.all():
+        actions.complete_lesson(user=user, lesson=lesson)
+    shown = quizzes.prepare(module.quiz)
+    actions.submit_quiz(user=user, quiz=module.quiz, shown=shown, picked=_answers(shown, right=True))
+    certificate = Certificate.objects.get(user=user)
+    public = client.get(certificate.get_absolute_url()).content.decode()
+    assert "A parent" in public
+    assert "private.parent" not in public

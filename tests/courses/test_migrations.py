@@ -70,3 +70,18 @@ def test_answers_move_into_their_attempts_and_back(latest_afterwards):
         for attempt in attempts
     ]
     assert back == expected
+
+
+def test_a_certificate_that_printed_an_email_prints_a_parent_after_the_migration(latest_afterwards):
+    from courses.models import Certificate
+    from tests.factories import make_user
+
+    course = make_course(modules=1)
+    apps = migrate_to(("courses", "0006_sources_checked_on_and_retired_questions"))
+    Old = apps.get_model("courses", "Certificate")
+    email = "Nameless.Parent@example.nz"
+    nameless, named = make_user(email=email, display_name=""), make_user(display_name="Aroha")
+    Old.objects.create(user_id=nameless.pk, course_id=course.pk, code="AAAA-BBBB-CCCC", name=email)
+    Old.objects.create(user_id=named.pk, course_id=course.pk, code="DDDD-EEEE-FFFF", name="Aroha")
+    migrate_to(("courses", "0007_certificate_name_never_an_email"))
+    assert dict(Certificate.objects.values_list("code", "name")) == {"AAAA-BBBB-CCCC": "", "DDDD-EEEE-FFFF": "Aroha"}

@@ -84,3 +84,15 @@ def test_retention_removes_unused_invitations_a_month_after_they_lapse(school, s
     assert remaining == {"lapsed@example.nz", "pending@example.nz", "used@example.nz"}
     call_command("purge_expired_data", stdout=out)
     assert Invitation.objects.count() == 3
+
+
+def test_an_unconfirmed_account_neither_reads_nor_deletes_invitations_sent_to_its_address(client, school):
+    """Anyone can sign up with an address they do not own: until they confirm it, what a school sent to
+    that address is not theirs."""
+    squatter = make_user(email="whanau@example.nz", verified=False)
+    Invitation.objects.create(school=school, email="whanau@example.nz", name="Whānau Invited", token_hash="h9")
+    client.force_login(squatter)
+    data = json.loads(client.get("/accounts/my-data/").content)
+    assert data["school_invitations"] == []
+    client.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert Invitation.objects.filter(email="whanau@example.nz").exists()
