@@ -72,7 +72,7 @@ def submit_quiz(*, user, quiz: Quiz, shown: quizzes.ShownQuiz, picked: dict[int,
     course = quiz.module.course
     # Read before the attempt (from the cache): whether this pass could finish the course.
     course_progress = progress.course_progress(course, user=user)
-    module = next((module for module in course_progress.modules if module.module.pk == quiz.module_id), None)
+    module = course_progress.module_of(quiz)
     passed_before = module is not None and module.quiz_passed
     attempt, created = quizzes.record_attempt(
         user=user, quiz=quiz, shown=shown, picked=picked, passed_before=passed_before

@@ -22,6 +22,7 @@ from courses.models import (
     LessonCompletion,
     Module,
     PlanStarter,
+    Quiz,
     QuizAttempt,
 )
 from courses.published import content_version, course_modules
@@ -167,8 +168,9 @@ class CourseProgress:
             for module in self.modules
         )
 
-    def module_of(self, lesson: Lesson) -> ModuleProgress | None:
-        return next((module for module in self.modules if module.module.pk == lesson.module_id), None)
+    def module_of(self, item: Lesson | Quiz) -> ModuleProgress | None:
+        """The progress in the module a lesson or a quiz belongs to."""
+        return next((module for module in self.modules if module.module.pk == item.module_id), None)
 
 
 # Progress built for parents and guests, by the structure and the state it was built from: a parent
