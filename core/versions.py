@@ -77,10 +77,12 @@ def read_through(name: str, key: str, read, timeout: int, *, along: tuple[str, .
 
 
 def renew(names: Iterable[str]) -> None:
-    """What these names stand for has changed: new versions now, and again once it is committed.
+    """What these names stand for has changed (call it after the write): new versions now, and inside
+    a transaction again once it is committed.
 
     The second change stops a read between the two (which cannot see the uncommitted write yet)
-    from keeping what it read under a version that stays current.
+    from keeping what it read under a version that stays current. Outside a transaction the write is
+    committed already, and one change is enough: a round trip fewer for each write of a request.
     """
     names = set(names)
     if not names:
@@ -93,7 +95,8 @@ def renew(names: Iterable[str]) -> None:
             memo.pop(name, None)
 
     new_versions()
-    transaction.on_commit(new_versions)
+    if not transaction.get_autocommit():
+        transaction.on_commit(new_versions)
 
 
 @memo.on_forget

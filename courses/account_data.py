@@ -65,3 +65,4 @@ def export_user_data(user) -> dict:
 def erase_user_data(user) -> None:
     """Quiz attempts stay for the authors' anonymous statistics, without the person; the rest goes with them."""
     QuizAttempt.objects.filter(user=user).update(user=None)
+    quizzes.attempts_changed(user.pk)  # update() sends no post_save

@@ -9,8 +9,10 @@ from django import forms
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from core import versions
 from core.memo import Memo
 from courses import published
 from courses.models import Choice, Question, QuestionKind, Quiz, QuizAttempt
@@ -103,18 +105,34 @@ class QuestionShown:
     label: str
     help_text: str
     errors: list
-    options: list[str]  # each radio button or checkbox with its label, as Django's widgets write them
+    options: str  # the radio buttons or checkboxes with their labels, as Django's widgets write them
 
     @property
     def described_by(self) -> str:
         return " ".join([f"{self.id}_helptext"] * bool(self.help_text) + [f"{self.id}_error"] * bool(self.errors))
 
 
-def _options(bound, multiple: bool) -> list[str]:
+# The inputs of questions nobody has answered yet, by all that makes them (name, choices in the order
+# shown): a shuffled quiz has at most 24 orders of four choices for each question.
+_fresh_options = Memo(2048)
+
+
+def _options(bound, multiple: bool) -> str:
+    """The question's inputs, from the memo while the form holds no answer or error for it."""
+    value = bound.value()
+    if value or bound.errors:
+        return _write_options(bound, multiple, value)
+    key = (bound.html_name, bound.auto_id, multiple, bound.field.required, tuple(bound.field.choices))
+    found = _fresh_options.get(key)
+    if found is None:
+        found = _fresh_options.keep(key, _write_options(bound, multiple, value))
+    return found
+
+
+def _write_options(bound, multiple: bool, value) -> str:
     """The inputs of one question in the markup of Django's RadioSelect and CheckboxSelectMultiple
     (`django/forms/widgets/input_option.html`), one `format_html` each: their per-option templates were
     most of the quiz page's time. Django puts `required` on radio buttons only, and checks one at most."""
-    value = bound.value()
     picked = {str(item) for item in value} if isinstance(value, (list, tuple)) else {str(value)}
     flags = (" required" if bound.field.required and not multiple else "") + (
         ' aria-invalid="true"' if bound.errors else ""
@@ -136,7 +154,7 @@ def _options(bound, multiple: bool) -> list[str]:
                 markup, id=f"{bound.auto_id}_{index}", type=input_type, name=bound.html_name, value=key, text=text
             )
         )
-    return shown
+    return mark_safe("".join(shown))  # each part escaped by format_html
 
 
 class QuizForm(forms.Form):
@@ -246,6 +264,35 @@ def record_attempt(
             raise QuizChanged from None
         return first, False
     return attempt, True
+
+
+# How many of a learner's attempts the quiz page lists: one who retakes a quiz often should not get a
+# longer page each time.
+RECENT_ATTEMPTS = 5
+RECENT_ATTEMPTS_SECONDS = 60 * 60
+
+
+def _attempts_version_key(user_id: int) -> str:
+    return f"attempts-version:{user_id}"
+
+
+def latest_attempts(user, quiz: Quiz) -> list[dict]:
+    """The learner's latest attempts at the quiz, newest first (token, created_at, score, passed), kept
+    in the shared cache until they make or lose one (`attempts_changed`)."""
+
+    def read():
+        # Newest first by the index alone (the default order's tie-break on id made it sort every attempt).
+        attempts = QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("-created_at")
+        return list(attempts.values("token", "created_at", "score", "passed")[:RECENT_ATTEMPTS])
+
+    key = f"attempts:{user.pk}:{quiz.pk}"
+    return versions.read_through(_attempts_version_key(user.pk), key, read, RECENT_ATTEMPTS_SECONDS)[1]
+
+
+def attempts_changed(user_id: int | None) -> None:
+    """One of this learner's attempts was saved or deleted: their quiz pages list them afresh."""
+    if user_id is not None:
+        versions.renew([_attempts_version_key(user_id)])
 
 
 @dataclass(frozen=True)

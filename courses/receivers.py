@@ -1,14 +1,15 @@
 """Keep what `courses.progress` and `courses.published` cache exact: each write that changes it gives it a new version.
 
-A learner's progress, enrolment and picked starters are cached under their learner version; the
-published courses, their structure and their quizzes under the content version, which every write
-of content renews (and `Course.content_changed()`, which the admin, the importer and publishing call).
+A learner's progress, enrolment and picked starters are cached under their learner version, and
+their latest quiz attempts under their attempts version; the published courses, their structure and
+their quizzes under the content version, which every write of content renews (and
+`Course.content_changed()`, which the admin, the importer and publishing call).
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses import progress, published
+from courses import progress, published, quizzes
 from courses.models import (
     Certificate,
     Choice,
@@ -28,13 +29,19 @@ from courses.signals import content_changed, progress_changed
 
 @receiver(post_save, sender=LessonCompletion)
 @receiver(post_delete, sender=LessonCompletion)
-@receiver(post_delete, sender=QuizAttempt)
 def _progress_written(sender, instance, **kwargs):
+    progress_changed.send(sender=sender, user_id=instance.user_id)
+
+
+@receiver(post_delete, sender=QuizAttempt)
+def _attempt_deleted(sender, instance, **kwargs):
+    quizzes.attempts_changed(instance.user_id)
     progress_changed.send(sender=sender, user_id=instance.user_id)
 
 
 @receiver(post_save, sender=QuizAttempt)
 def _attempt_written(sender, instance, **kwargs):
+    quizzes.attempts_changed(instance.user_id)
     # A failed attempt, or another pass of a quiz the learner had passed (as `submit_quiz` knows from the
     # progress it read), changes nobody's progress. A pass saved anywhere else renews it.
     if instance.passed and not getattr(instance, "passed_before", False):

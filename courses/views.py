@@ -206,9 +206,6 @@ def _kept_answers(request, shown: quizzes.ShownQuiz) -> dict:
     return kept
 
 
-RECENT_ATTEMPTS = 5
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def quiz(request, course, module):
@@ -234,17 +231,13 @@ def quiz(request, course, module):
     else:
         shown = quizzes.prepare(quiz)
         form = quizzes.QuizForm(shown, initial={"token": shown.signed(request.user)})
-    # The latest few: a parent who retakes a quiz often should not get a longer page each time.
-    # Newest first by the index alone (the default order's tie-break on id made it sort every attempt).
-    attempts = QuizAttempt.objects.filter(user=request.user, quiz=quiz).only("token", "created_at", "score", "passed")
-    attempts = attempts.order_by("-created_at")[:RECENT_ATTEMPTS]
     return render(
         request,
         "courses/quiz.html",
         {
             "quiz": quiz,
             "form": form,
-            "attempts": attempts,
+            "attempts": quizzes.latest_attempts(request.user, quiz),
             # Each attempt's result is under the quiz's address (one reverse, not one per attempt).
             "quiz_url": reverse("courses:quiz", kwargs={"course": course, "module": module}),
             "draft_preview": _draft_preview(quiz.module),

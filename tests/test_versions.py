@@ -63,3 +63,20 @@ def test_a_warm_signed_in_lesson_asks_the_cache_twice_for_the_user_and_the_progr
     assert client.get(url).status_code == 200
     assert len(asked) == 2
     assert versions.CONTENT in asked[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_renewal_writes_once(monkeypatch):
+    """The write before it is committed already: a second new version would only cost a round trip."""
+    writes = []
+    real_set_many = cache.set_many
+
+    def set_many(*args, **kwargs):
+        writes.append(args)
+        return real_set_many(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", set_many)
+    (before,) = versions.current("thing:1")
+    versions.renew(["thing:1"])
+    assert len(writes) == 1
+    assert versions.current("thing:1") != [before]

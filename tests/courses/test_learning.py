@@ -247,6 +247,23 @@ class TestQuiz:
         assert "old-7" in html
         assert "old-2" not in html
 
+    def test_an_attempt_saved_or_deleted_anywhere_shows_on_the_next_quiz_page(self, client, parent, course):
+        quiz = course.modules.first().quiz
+        assert "Your latest attempts" not in client.get(quiz_url(course)).content.decode()
+        attempt = QuizAttempt.objects.create(user=parent, quiz=quiz, token="from-the-shell", correct_count=1,
+                                             question_count=2, score=50, passed=False)  # fmt: skip
+        assert "from-the-shell" in client.get(quiz_url(course)).content.decode()
+        attempt.delete()
+        assert "Your latest attempts" not in client.get(quiz_url(course)).content.decode()
+
+    def test_a_warm_quiz_page_reads_only_the_session(self, client, parent, course, django_assert_num_queries):
+        token, answers = quiz_form(client, course)
+        submit(client, course, token, answers, right=False)
+        client.get(quiz_url(course))
+        with django_assert_num_queries(1):  # the session: with Redis, sessions are read from the cache too
+            html = client.get(quiz_url(course)).content.decode()
+        assert "0% — not passed yet" in html
+
     def test_a_double_submit_records_one_attempt(self, client, parent, course):
         token, answers = quiz_form(client, course)
         first = submit(client, course, token, answers)
