@@ -3,11 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.forms import AdminLoginForm
 from accounts.models import User
-
-# The admin's log-in is throttled like the site's (accounts/throttling.py).
-admin.site.login_form = AdminLoginForm
 
 
 class UserChangeAdminForm(UserChangeForm):

@@ -1,13 +1,12 @@
 import logging
 
 from django import forms
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttling
-from accounts.models import User
+from accounts.models import User, canonical_email
 
 logger = logging.getLogger(__name__)
 
@@ -22,7 +21,7 @@ class ThrottledLoginMixin:
     """Five wrong passwords for one address, or many from one network, pause log-ins there for a while."""
 
     def clean(self):
-        account = (self.cleaned_data.get("username") or "").strip().lower()
+        account = canonical_email(self.cleaned_data.get("username") or "")
         network = throttling.client_ip(self.request) if self.request else ""
         waiting = max(
             throttling.wait(throttling.LOGIN_PER_ACCOUNT, account),
@@ -54,24 +53,25 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
         _without_autofocus(self)
 
 
-class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
-    """The admin's log-in page, throttled like the site's."""
-
-
 class PasswordResetForm(auth_forms.PasswordResetForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _without_autofocus(self)
 
     def clean_email(self):
-        email = self.cleaned_data["email"]
         # Counted for every address alike, so the answer says nothing about who has an account.
-        address = email.strip().lower()
-        waiting = throttling.wait(throttling.RESET_PER_EMAIL, address)
+        email = canonical_email(self.cleaned_data["email"])
+        waiting = throttling.wait(throttling.RESET_PER_EMAIL, email)
         if waiting:
             raise forms.ValidationError(throttling.try_again_message(waiting), code="throttled")
-        throttling.hit(throttling.RESET_PER_EMAIL, address)
+        throttling.hit(throttling.RESET_PER_EMAIL, email)
         return email
+
+    def get_users(self, email):
+        # The account with exactly this address, as the throttle above counted it: Django's own lookup
+        # also matches look-alikes (`ſ` for `s`), each with a count of its own.
+        users = User._default_manager.filter(email=canonical_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
     def save(self, *args, request=None, **kwargs):
         # Django's view passes the request only here. The page that follows says the same whether or not
@@ -162,7 +162,7 @@ class PasswordCheckForm(forms.Form):
 
     def clean_password(self):
         # Counted with failed log-ins: someone at an unlocked phone gets no more guesses than at the log-in page.
-        account = self.user.email.lower()
+        account = canonical_email(self.user.email)
         waiting = throttling.wait(throttling.LOGIN_PER_ACCOUNT, account)
         if waiting:
             raise forms.ValidationError(throttling.try_again_message(waiting), code="throttled")

@@ -5,12 +5,25 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+def canonical_email(address: str) -> str:
+    """An address as it is stored, looked up and counted by throttles: trimmed and in lower case.
+
+    Every lookup of an account by address is an exact match on this form. A case-insensitive match in
+    the database would also find look-alikes (PostgreSQL folds `ı` to `I` and `ſ` to `S`), which a
+    throttle counting the typed address would count apart.
+    """
+    return address.strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        return canonical_email(email or "")
+
     def get_by_natural_key(self, email):
-        # Addresses are unique whatever their case, so log-in ignores case too.
-        return self.get(email__iexact=email)
+        return self.get(email=canonical_email(email))
 
     def _create_user(self, email, password, **extra_fields):
         if not email:

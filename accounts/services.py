@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.emails import send_templated_email
-from accounts.models import User
+from accounts.models import User, canonical_email
 
 _VERIFY_SALT = "accounts.verify-email"
 VERIFY_MAX_AGE = 60 * 60 * 24 * 3  # three days
@@ -48,7 +48,8 @@ def register(*, request, email: str, display_name: str, password: str, then: str
     Returns the new user, or None when the address was taken: the caller answers both the same way,
     so the form never reveals who has an account here.
     """
-    if User.objects.filter(email__iexact=email).exists():
+    email = canonical_email(email)
+    if User.objects.filter(email=email).exists():
         _tell_owner_of_signup_attempt(request, email)
         return None
     try:
@@ -83,8 +84,8 @@ def confirm_email(token: str) -> User | None:
     # A link made before a later change of address must not undo that change.
     if user is None or user.email.lower() != str(payload.get("from", "")).lower():
         return None
-    new_email = str(payload["to"])
-    if new_email.lower() != user.email.lower() and User.objects.filter(email__iexact=new_email).exists():
+    new_email = canonical_email(str(payload["to"]))
+    if new_email != user.email and User.objects.filter(email=new_email).exists():
         return None
     user.email = new_email
     user.email_verified_at = timezone.now()

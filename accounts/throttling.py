@@ -1,4 +1,4 @@
-"""Slowing down guessing and flooding: failed log-ins and second-step codes, password resets and sign-ups.
+"""Slowing down guessing and flooding: failed log-ins, second-step and join codes, password resets and sign-ups.
 
 Counts live in Django's cache and are kept with `cache.add` then `cache.incr`, which Redis does
 atomically, so every process and machine shares them when REDIS_URL is set. Without it each process
@@ -37,6 +37,8 @@ RESET_PER_NETWORK = Limit("reset-network", 50, 60 * MINUTE)
 SIGNUP_PER_NETWORK = Limit("signup-network", 50, 60 * MINUTE)
 # Codes from an authenticator app (or recovery codes) for one account, at the second step of signing in.
 SECOND_FACTOR_PER_ACCOUNT = Limit("second-factor", 5, 15 * MINUTE)
+# Join codes that match no school, from one network: a family mistypes one or two; guessing takes thousands.
+JOIN_CODE_PER_NETWORK = Limit("join-code-network", 20, 15 * MINUTE)
 
 
 def now() -> float:
@@ -110,6 +112,8 @@ def client_ip(request) -> str:
             ip = ipaddress.ip_address(candidate)
         except ValueError:
             continue
+        # A proxy listening on IPv6 writes IPv4 clients as ::ffff:a.b.c.d, all in one /64: each is its own.
+        ip = getattr(ip, "ipv4_mapped", None) or ip
         return str(ipaddress.ip_network(f"{ip}/64", strict=False)) if ip.version == 6 else str(ip)
     return ""
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +26,12 @@ from accounts.redirects import local_path, next_param
 def privacy(request):
     """What we collect and why, who sees what, how long it is kept, how to get it or delete it."""
     return render(request, "accounts/privacy.html", {"unverified_days": settings.ACCOUNT_UNVERIFIED_RETENTION_DAYS})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def admin_login(request):
+    """The admin's log-in address: to the site's own log-in, then back to the admin page asked for."""
+    return redirect_to_login(local_path(request, request.GET.get("next"), reverse("admin:index")))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

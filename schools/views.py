@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import two_factor
+from accounts import throttling, two_factor
 from schools import dashboard as dashboards
 from schools import services
 from schools.forms import CohortForm, DashboardFilterForm, InviteForm, JoinCodeForm, SchoolRequestForm
@@ -77,8 +77,14 @@ def join_form(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request, code):
     """Join a school by its link or code: sign up or log in, read what the school will see, agree."""
+    network = throttling.client_ip(request)
+    waiting = throttling.wait(throttling.JOIN_CODE_PER_NETWORK, network)
+    if waiting:  # while it lasts, no answer says whether a code is right
+        context = {"form": JoinCodeForm(), "waiting": throttling.try_again_message(waiting)}
+        return render(request, "schools/join_unknown.html", context, status=429)
     found = services.resolve_code(code)
     if found is None:
+        throttling.hit(throttling.JOIN_CODE_PER_NETWORK, network)
         return render(request, "schools/join_unknown.html", {"form": JoinCodeForm()}, status=404)
     school, cohort = found
     if not request.user.is_authenticated:

@@ -102,6 +102,20 @@ def test_staff_with_two_factor_reach_the_admin_after_the_code(client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_the_admins_log_in_page_signs_nobody_in_and_sends_to_the_sites(client):
+    """A password posted to the admin's own log-in must not make a session that skips the second step."""
+    staff = make_staff(email="boss@example.nz")
+    enable(staff)
+    response = client.post("/admin/login/?next=/admin/accounts/user/", {"username": staff.email, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/accounts/user/"
+    assert "_auth_user_id" not in client.session
+    for page in ("/accounts/profile/", "/accounts/my-data/", "/accounts/email/", "/accounts/delete/"):
+        assert client.get(page)["Location"].startswith("/accounts/login/")
+    # And a `next` elsewhere is not followed.
+    assert client.get("/admin/login/?next=https://example.com/")["Location"] == "/accounts/login/?next=/admin/"
+
+
 def test_the_verify_page_without_a_pending_log_in_asks_to_log_in_again(client):
     assert client.get("/accounts/two-factor/verify/")["Location"] == "/accounts/login/"
 

@@ -34,6 +34,7 @@ GETS = {
     "/healthz": ALL_OK,
     "/signup/": {**dict.fromkeys(ROLES, 302), "anonymous": OK},
     "/accounts/login/": ALL_OK,
+    "/admin/login/": dict.fromkeys(ROLES, 302),  # to the site's log-in, which asks for the second step
     "/accounts/password_reset/": ALL_OK,
     "/accounts/password_reset/done/": ALL_OK,
     "/accounts/reset/done/": ALL_OK,
@@ -92,7 +93,7 @@ POST_ONLY = [
 # Each URL pattern (by name) and the table rows that stand for it.
 COVERED = {
     "courses:home", "courses:help", "privacy", "courses:favicon", "healthz", "courses:signup", "login", "logout",
-    "password_reset", "password_reset_done", "password_reset_complete", "password_reset_confirm",
+    "admin-login", "password_reset", "password_reset_done", "password_reset_complete", "password_reset_confirm",
     "password_change", "password_change_done", "accounts:profile", "accounts:change-email",
     "accounts:resend-verification", "accounts:verify-email", "accounts:download-data", "accounts:delete-account",
     "accounts:two-factor-setup", "accounts:two-factor-verify", "courses:learning", "courses:certificate",

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 
 from accounts import throttling, two_factor
 from accounts.models import User
-from tests.factories import PASSWORD, make_staff, make_user
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +162,9 @@ def test_the_trusted_proxy_header_tells_networks_apart(clock, small_limits, sett
         ("HTTP_X_FORWARDED_FOR", {"REMOTE_ADDR": "10.1.2.3", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "10.1.2.3"),
         ("HTTP_X_REAL_IP", {"REMOTE_ADDR": "10.1.2.3", "HTTP_X_REAL_IP": "5.6.7.8"}, "5.6.7.8"),
         ("", {"REMOTE_ADDR": "2001:db8:1:2:3:4:5:6"}, "2001:db8:1:2::/64"),
+        # IPv4 clients of a proxy that listens on IPv6 are each their own network, not one /64.
+        ("", {"REMOTE_ADDR": "::ffff:198.51.100.7"}, "198.51.100.7"),
+        ("HTTP_X_REAL_IP", {"REMOTE_ADDR": "10.1.2.3", "HTTP_X_REAL_IP": "::ffff:203.0.113.9"}, "203.0.113.9"),
         ("", {"REMOTE_ADDR": ""}, ""),
     ],
 )
@@ -172,13 +175,29 @@ def test_client_address(settings, trusted, meta, expected):
     assert throttling.client_ip(request) == expected
 
 
-def test_the_admin_log_in_is_throttled_too(client, clock):
-    staff = make_staff()
-    for _attempt in range(5):
-        client.post("/admin/login/", {"username": staff.email, "password": "not the password"})
-    response = client.post("/admin/login/", {"username": staff.email, "password": PASSWORD})
-    assert TOO_MANY in response.content.decode()
-    assert not logged_in(client)
+def test_mapped_ipv4_clients_are_throttled_one_by_one(clock, small_limits):
+    """Behind a proxy that listens on IPv6, one IPv4 client's failures pause only that client."""
+    user = make_user()
+    for number in range(3):
+        log_in(Client(REMOTE_ADDR="::ffff:198.51.100.1"), f"guess{number}@example.nz", "guess")
+    assert TOO_MANY in log_in(Client(REMOTE_ADDR="::ffff:198.51.100.1"), user.email).content.decode()
+    assert log_in(Client(REMOTE_ADDR="::ffff:198.51.100.2"), user.email).status_code == 302
+
+
+def test_guessing_join_codes_is_limited_per_network(clock):
+    from tests.factories import make_school
+
+    school = make_school()
+    guesser, family = Client(REMOTE_ADDR="198.51.100.1"), Client(REMOTE_ADDR="198.51.100.2")
+    for number in range(throttling.JOIN_CODE_PER_NETWORK.attempts):
+        assert guesser.get(f"/join/GUESS{number:04d}/").status_code == 404
+    # Now even the right code says nothing from that network, until the cool-off ends.
+    refused = guesser.get(f"/join/{school.join_code}/")
+    assert refused.status_code == 429
+    assert TOO_MANY in refused.content.decode()
+    assert family.get(f"/join/{school.join_code}/").status_code == 302  # to sign up first
+    clock.advance(throttling.JOIN_CODE_PER_NETWORK.period + 1)
+    assert guesser.get(f"/join/{school.join_code}/").status_code == 302
 
 
 def request_reset(client, email):
@@ -293,3 +312,23 @@ def test_with_redis_every_process_sees_the_same_counts(settings, redis_url):
     )
     assert result.returncode == 0, result.stderr
     assert 14 * 60 < int(result.stdout.strip()) <= 15 * 60
+
+
+@pytest.mark.parametrize("look_alike", ["victim.s\u0131s@example.nz", "victim.\u017fis@example.nz"])
+def test_look_alike_letters_do_not_get_round_the_lock(client, clock, look_alike):
+    """`ı` and `ſ` are upper-cased to I and S by PostgreSQL: the address must not find the account."""
+    make_user(email="victim.sis@example.nz")
+    for _attempt in range(5):
+        log_in(client, "victim.sis@example.nz", "not the password")
+    assert TOO_MANY in log_in(client, "victim.sis@example.nz").content.decode()
+    assert INVALID in log_in(client, look_alike).content.decode()
+    assert not logged_in(client)
+
+
+def test_look_alike_letters_send_no_more_reset_emails(client, clock):
+    make_user(email="victim.sis@example.nz")
+    for _request in range(5):
+        request_reset(client, "victim.sis@example.nz")
+    for look_alike in ("victim.s\u0131s@example.nz", "victim.\u017fis@example.nz", "VICTIM.SIS@example.nz"):
+        request_reset(client, look_alike)
+    assert len(mail.outbox) == 5
