@@ -57,7 +57,7 @@ class TestSignup:
         assert response.status_code == 302
         assert response["Location"] == course.get_absolute_url()
         enrollment = Enrollment.objects.get()
-        assert enrollment.user.email == "Hine@example.nz"
+        assert enrollment.user.email == "hine@example.nz"  # kept in lower case, as every lookup reads it
         assert enrollment.course == course
 
     def test_weak_password_is_refused_with_a_message_and_the_answers_kept(self, client, course):
