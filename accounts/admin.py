@@ -1,9 +1,14 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+
+# Staff sign in through the site's log-in, which asks for their second step: the admin's own form
+# would sign in a password-only session, valid on every page.
+admin.site.login = secure_admin_login(admin.site.login)
 
 
 class UserChangeAdminForm(UserChangeForm):

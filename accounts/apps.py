@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import backends  # noqa: F401  (connects the receivers that keep cached users exact)
+        from accounts import backends, second_factor  # noqa: F401  (connect their receivers)

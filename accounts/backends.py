@@ -1,4 +1,4 @@
-"""Signing in with email and password; the signed-in user of each request is read from the cache.
+"""Signing in (allauth's backend); the signed-in user of each request is read from the cache.
 
 Every page a parent sees while signed in needs their user row. `CachedUserBackend` keeps it in the
 shared cache under the user's version, which every save or deletion of the user renews (see the
@@ -6,9 +6,9 @@ receivers below): a new password, a deactivated account or a new name is read af
 every server. `update()` on users would bypass them; nothing here writes users that way.
 """
 
+from allauth.account.auth_backends import AuthenticationBackend
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -25,7 +25,7 @@ def _version_key(user_id) -> str:
     return f"user-version:{user_id}"
 
 
-class CachedUserBackend(ModelBackend):
+class CachedUserBackend(AuthenticationBackend):
     def get_user(self, user_id):
         _version, user = versions.read_through(
             _version_key(user_id),

@@ -57,8 +57,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False, help_text=_("Can log in to the admin site."))
     is_active = models.BooleanField(_("active"), default=True, help_text=_("Unticked accounts cannot log in."))
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
-    # When the person proved they read mail at `email`; empty until then (and after a change of address).
-    email_verified_at = models.DateTimeField(_("email verified"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -86,33 +84,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def email_verified(self) -> bool:
-        return self.email_verified_at is not None
+        """Whether the person has shown they read mail at `email` (allauth's EmailAddress says)."""
+        from allauth.account.models import EmailAddress
+
+        return EmailAddress.objects.filter(user=self, email=self.email, verified=True).exists()
 
     def get_short_name(self):
         return self.display_name or self.email.split("@")[0]
-
-
-class TwoFactorDevice(models.Model):
-    """An authenticator app set up for the user's second sign-in step (TOTP, RFC 6238)."""
-
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
-    # Base32 shared secret, shown once as a QR code when the app is set up.
-    secret = models.CharField(max_length=64)
-    # Empty until the user proves the app works by entering a code from it.
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    # The last 30-second time step accepted, so one code cannot be used twice.
-    last_step = models.BigIntegerField(default=0)
-
-    def __str__(self):
-        return f"Authenticator for {self.user}"
-
-
-class RecoveryCode(models.Model):
-    """A one-time code for signing in when the authenticator app is lost. Only its hash is kept."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
-    code_hash = models.CharField(max_length=128)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"Recovery code for {self.user}"

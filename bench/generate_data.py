@@ -27,12 +27,13 @@ def _answers(quiz, passed: bool) -> list[dict]:
 
 def main(out_dir: Path, families: int = 5000, quiz_forms: int = 48000) -> None:
     django.setup()
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import generate_totp_secret
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.db import connection
 
-    from accounts import two_factor
     from accounts.backends import BACKEND
     from accounts.models import User
     from courses import quizzes
@@ -102,7 +103,11 @@ def main(out_dir: Path, families: int = 5000, quiz_forms: int = 48000) -> None:
         return session.session_key
 
     parent_session = logged_in(parent)
-    coordinator_session = logged_in(coordinator, **{two_factor.SESSION_KEY: True})
+    # Coordinators have a second factor before their dashboard (they passed it when they logged in).
+    Authenticator.objects.create(
+        user=coordinator, type=Authenticator.Type.TOTP, data={"secret": generate_totp_secret()}
+    )
+    coordinator_session = logged_in(coordinator)
 
     # Quiz submissions, each with its own one-time token, as a parent's browser would post them.
     quiz = modules[1].quiz

@@ -29,9 +29,13 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # allauth's passkey list
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     "accounts",
     "courses",
     "schools",
@@ -53,8 +57,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.StaffTwoFactorMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.RateLimitsNeedTheCacheMiddleware",
+    "accounts.middleware.LocalNextOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -105,6 +112,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "accounts.validators.MaximumLengthValidator"},
 ]
 # Apps that hold a person's data: each gives export_user_data(user), erase_user_data(user) and may give
 # purge_expired(now=...) for the retention command. Listed here so accounts imports no other app.
@@ -113,11 +121,49 @@ ACCOUNT_DATA_PROVIDERS = ["courses.account_data", "schools.account_data"]
 ACCOUNT_UNVERIFIED_RETENTION_DAYS = env_int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", 30)
 # School invitations nobody used are deleted this many days after they expired or were withdrawn.
 INVITATION_RETENTION_DAYS = env_int("INVITATION_RETENTION_DAYS", 30)
-# Staff must pass two-factor sign-in before the admin (coordinators before a school dashboard).
-TWO_FACTOR_REQUIRED_FOR_STAFF = True
-LOGIN_URL = "login"
+# Staff must have a second factor before the admin (coordinators before a school dashboard).
+SECOND_FACTOR_REQUIRED_FOR_STAFF = True
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/learning/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Accounts are django-allauth's (`allauth.account`, `allauth.mfa`), with our adapter and templates.
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]  # one password, which a password manager can paste
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+# Confirmed before the first log-in: only then can sign-up answer an address that has an account
+# exactly as one that has not (its owner is emailed instead).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address emails nobody
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # a button confirms: mail scanners that follow links change nothing
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 5 * 60
+# Per network, loose: many parents share a school's or workplace's address. Per address (a key made
+# by `AccountAdapter` from the address as it is looked up), tight.
+ACCOUNT_RATE_LIMITS = {
+    # A network's failed log-ins are an action of their own (accounts.adapter): allauth clears all of
+    # "login_failed" when one person passes their second step or resets their password.
+    "login_failed": "5/15m/key",
+    "login_failed_network": "50/15m/ip",
+    "login": "300/15m/ip",  # every log-in from one network (allauth's default, 30 a minute, is a school's morning)
+    "reset_password": "50/60m/ip,5/60m/key",
+    "signup": "50/60m/ip",
+    "join_code": "20/15m/ip",  # join codes that match no school (schools.views.join)
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Safe Online Families"
+MFA_FORMS = {"authenticate": "accounts.forms.AuthenticateForm"}
+# Passkeys need a secure origin and a domain name: in development open http://localhost:8000 (browsers
+# refuse passkeys for an IP address such as 127.0.0.1).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 LANGUAGE_CODE = "en-nz"
 LANGUAGES = [("en-nz", _("English (New Zealand)"))]
@@ -198,8 +244,9 @@ CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 # ever name a header that proxy overwrites, or a client could claim a secure connection.
 _ssl_header = env_header("DJANGO_SECURE_PROXY_SSL_HEADER")
 SECURE_PROXY_SSL_HEADER = (_ssl_header, "https") if _ssl_header else None
-# The header in which that proxy appends the client's address (e.g. X-Forwarded-For); throttling
-# reads its right-most address. Unset: the connection's own address, and the header is ignored.
+# The header in which that proxy appends the client's address (e.g. X-Forwarded-For); rate limits
+# read its right-most address (accounts.adapter.client_ip). Unset: the connection's own address, and
+# the header is ignored.
 TRUSTED_PROXY_HEADER = env_header("DJANGO_TRUSTED_PROXY_HEADER")
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -213,8 +260,8 @@ if not DEBUG:
 SECURE_HSTS_PRELOAD = False
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# Throttling counts (accounts/throttling.py) live in the cache. Several processes or machines must
-# share one, so production sets REDIS_URL; the default counts separately in each process.
+# Rate-limit counts (allauth's) live in the cache. Several processes or machines must share one, so
+# production sets REDIS_URL; the default counts separately in each process.
 _redis_url = env_str("REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "core.cache.ReusingRedisCache", "LOCATION": _redis_url}

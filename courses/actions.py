@@ -9,35 +9,14 @@ the rows written (`courses/receivers.py`), so a write made anywhere else renews 
 import secrets
 import time
 
-from django.contrib.auth import login
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts import services as account_services
-from accounts.backends import BACKEND
 from core.memo import Memo
-from courses import progress, published, quizzes, signals
+from courses import progress, quizzes, signals
 from courses.models import Certificate, Course, Enrollment, Lesson, LessonCompletion, Quiz, QuizAttempt
 from courses.progress import CourseProgress
-
-
-def sign_up(*, request, email: str, display_name: str, password: str, then: str = "") -> None:
-    """Create the account, sign it in, enrol it in the course and keep what was read as a guest.
-
-    An address that already has an account changes nothing here (its owner is emailed instead), and
-    the caller answers the same way: the form never reveals who uses the site.
-    """
-    user = account_services.register(
-        request=request, email=email, display_name=display_name, password=password, then=then
-    )
-    if user is None:
-        return
-    login(request, user, backend=BACKEND)
-    course = published.published_course()
-    if course is not None:
-        enrol(user=user, course=course)
-    adopt_guest_progress(user=user, session=request.session)
 
 
 def enrol(*, user, course: Course) -> Enrollment:

@@ -6,10 +6,12 @@ their quizzes under the content version, which every write of content renews (an
 `Course.content_changed()`, which the admin, the importer and publishing call).
 """
 
+from allauth.account.signals import user_signed_up
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses import progress, published, quizzes
+from courses import actions, progress, published, quizzes
 from courses.models import (
     Certificate,
     Choice,
@@ -82,3 +84,18 @@ content_changed.connect(_content_written)
 for _model in (Course, Module, Lesson, Quiz, Question, Choice):
     post_save.connect(_content_written, sender=_model, dispatch_uid=f"content-saved-{_model.__name__}")
     post_delete.connect(_content_written, sender=_model, dispatch_uid=f"content-deleted-{_model.__name__}")
+
+
+@receiver(user_signed_up)
+def _signed_up(sender, request, user, **kwargs):
+    """A new account is enrolled in the course (it signs in once its address is confirmed)."""
+    course = published.published_course()
+    if course is not None:
+        actions.enrol(user=user, course=course)
+
+
+@receiver(user_logged_in)
+def _logged_in(sender, request, user, **kwargs):
+    """What was read as a guest in this browser is carried into the account that signs in."""
+    if request is not None and hasattr(request, "session"):
+        actions.adopt_guest_progress(user=user, session=request.session)

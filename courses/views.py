@@ -4,11 +4,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import throttling
-from accounts.forms import SignupForm
 from accounts.redirects import next_param
 from courses import actions, progress, published, quizzes
 from courses.contacts import FIRST_STEPS, HELP_CONTACTS
@@ -303,26 +302,9 @@ def verify_certificate(request, code):
     return render(request, "courses/certificate.html", {"certificate": certificate, "own": False})
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
+@require_safe
 def signup(request):
-    """Create an account, keep what was read as a guest, and land on the course, enrolled.
-
-    An address that already has an account gets exactly the same answer here (its owner is told
-    by email instead), so the form never reveals who uses the site.
-    """
-    if request.user.is_authenticated:
-        return redirect(next_param(request, reverse("courses:learning")))
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and throttling.allow_signup(request, form):
-        data = form.cleaned_data
-        actions.sign_up(
-            request=request,
-            email=data["email"],
-            display_name=data["display_name"],
-            password=data["password"],
-            then=next_param(request),
-        )
-        messages.success(request, _("Check your email: we have sent you a link to confirm your address."))
-        course = published.published_course()
-        return redirect(next_param(request, course.get_absolute_url() if course else reverse("courses:home")))
-    return render(request, "courses/signup.html", {"form": form, "next": next_param(request, "")})
+    """Where the course's "Create a free account" links go: allauth's sign-up, carrying the page to go
+    on to once the address is confirmed."""
+    then = next_param(request)
+    return redirect(f"{reverse('account_signup')}?{urlencode({'next': then})}" if then else "account_signup")

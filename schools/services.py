@@ -4,6 +4,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -115,8 +116,7 @@ def accept_invitation(*, user, token: str) -> Membership:
     if must_confirm_email(user, invitation):
         raise EmailNotConfirmed
     if not user.email_verified:  # the link came to their own address: that confirms it
-        user.email_verified_at = timezone.now()
-        user.save(update_fields=["email_verified_at"])
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     # Claim it first, so two tabs accepting at once cannot both use it.
     claimed = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True).update(
         accepted_at=timezone.now(), accepted_by=user

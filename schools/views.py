@@ -1,6 +1,7 @@
 from functools import cached_property, wraps
 
 import segno
+from allauth.core.internal import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts import throttling, two_factor
+from accounts import second_factor
 from schools import dashboard as dashboards
 from schools import services
 from schools.forms import CohortForm, DashboardFilterForm, InviteForm, JoinCodeForm, SchoolRequestForm
@@ -23,7 +24,7 @@ PAGE_SIZE = 50
 
 
 def coordinator_view(view):
-    """For a school's own pages: 404 unless the user coordinates it, then two-step sign-in first.
+    """For a school's own pages: 404 unless the user coordinates it, then a second factor first.
 
     The view gets the `School` itself. Staff who do not coordinate a school get a 404 too: they
     manage schools in the admin.
@@ -33,17 +34,11 @@ def coordinator_view(view):
     @wraps(view)
     def wrapper(request, school, **kwargs):
         school = get_object_or_404(School.objects.coordinated_by(request.user), slug=school)
-        if not two_factor.is_verified(request):
-            return _second_step(request, school)
+        if second_factor.missing(request):
+            return second_factor.set_one_up(request)
         return view(request, school, **kwargs)
 
     return wrapper
-
-
-def _second_step(request, school: School):
-    """Two-step sign-in, then back to the page (the dashboard, if this was a form's POST)."""
-    back = request.get_full_path() if request.method in ("GET", "HEAD") else school.get_absolute_url()
-    return two_factor.second_step_redirect(request, next_path=back)
 
 
 def _invitation(school: School, pk: str, **filters):
@@ -77,14 +72,14 @@ def join_form(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request, code):
     """Join a school by its link or code: sign up or log in, read what the school will see, agree."""
-    network = throttling.client_ip(request)
-    waiting = throttling.wait(throttling.JOIN_CODE_PER_NETWORK, network)
-    if waiting:  # while it lasts, no answer says whether a code is right
-        context = {"form": JoinCodeForm(), "waiting": throttling.try_again_message(waiting)}
-        return render(request, "schools/join_unknown.html", context, status=429)
+    # Codes that match no school are counted per network (a join link is a GET, which allauth's public
+    # `consume` would not count); past the limit no code is answered at all.
+    counted = {"app": "allauth.account", "action": "join_code", "limit_get": True}
+    if not ratelimit.consume(request, **counted, dry_run=True):
+        return render(request, "schools/join_unknown.html", {"form": JoinCodeForm(), "waiting": True}, status=429)
     found = services.resolve_code(code)
     if found is None:
-        throttling.hit(throttling.JOIN_CODE_PER_NETWORK, network)
+        ratelimit.consume(request, **counted)
         return render(request, "schools/join_unknown.html", {"form": JoinCodeForm()}, status=404)
     school, cohort = found
     if not request.user.is_authenticated:
@@ -156,8 +151,8 @@ def school_list(request):
     if not request.user.is_authenticated:
         return render(request, "schools/school_list.html", {"schools": [], "waiting": None})
     schools = list(School.objects.coordinated_by(request.user))
-    if schools and not two_factor.is_verified(request):
-        return two_factor.second_step_redirect(request)
+    if schools and second_factor.missing(request):
+        return second_factor.set_one_up(request)
     waiting = services.waiting_request(request.user)
     return render(request, "schools/school_list.html", {"schools": schools, "waiting": waiting})
 

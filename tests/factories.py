@@ -3,11 +3,12 @@
 import importlib
 from itertools import count
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
-from accounts import two_factor
 from accounts.models import User
 from courses.models import Choice, Course, Lesson, Module, Question, Quiz
 
@@ -18,15 +19,24 @@ PASSWORD = "a long and memorable passphrase"
 def make_user(*, email: str | None = None, display_name: str = "Aroha", verified: bool = False, **extra) -> User:
     """A parent's account with the test password; `verified` if they have confirmed their email address."""
     email = email or f"parent{next(_numbers)}@example.nz"
-    if verified:
-        extra.setdefault("email_verified_at", timezone.now())
-    return User.objects.create_user(email=email, password=PASSWORD, display_name=display_name, **extra)
+    user = User.objects.create_user(email=email, password=PASSWORD, display_name=display_name, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+    return user
 
 
 def make_staff(*, email: str | None = None, **extra) -> User:
     """A site admin."""
     email = email or f"admin{next(_numbers)}@example.nz"
-    return User.objects.create_superuser(email=email, password=PASSWORD, **extra)
+    user = User.objects.create_superuser(email=email, password=PASSWORD, **extra)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+    return user
+
+
+def enable_totp(user: User) -> str:
+    """Give `user` an authenticator app (allauth's TOTP); returns its secret, to make codes with."""
+    secret = generate_totp_secret()
+    Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={"secret": secret})
+    return secret
 
 
 def make_course(
@@ -92,17 +102,16 @@ def make_author(*, email: str | None = None) -> User:
     """Staff in the Authors group (made again if a transactional test has emptied the tables)."""
     authors_migration = importlib.import_module("courses.migrations.0002_authors_group")
     authors_migration.create_authors_group(django_apps, None)
-    user = make_user(email=email or f"author{next(_numbers)}@example.nz", is_staff=True)
+    user = make_user(email=email or f"author{next(_numbers)}@example.nz", is_staff=True, verified=True)
     user.groups.add(Group.objects.get(name=authors_migration.GROUP))
     return user
 
 
 def log_in_two_factor(client, user: User) -> None:
-    """Log someone in as if they had passed two-step sign-in, as the admin and school pages require."""
+    """Log in someone who has a second factor, as the admin and school pages require."""
+    if not Authenticator.objects.filter(user=user).exists():
+        enable_totp(user)
     client.force_login(user)
-    session = client.session
-    session[two_factor.SESSION_KEY] = True
-    session.save()
 
 
 def make_school(

@@ -65,9 +65,9 @@ def test_pages_are_served_from_the_database_when_redis_fails(client, request, br
 
 @pytest.mark.parametrize("broken", ["closed_port", "silent_port"])
 def test_a_log_in_that_needs_the_shared_cache_answers_the_503_page(client, request, broken):
-    make_user(email="parent@example.nz")
+    make_user(email="parent@example.nz", verified=True)
     with _broken_redis(request.getfixturevalue(broken)):
-        response, seconds = _timed(client, "post", "/accounts/login/", username="parent@example.nz", password=PASSWORD)
+        response, seconds = _timed(client, "post", "/accounts/login/", login="parent@example.nz", password=PASSWORD)
     shared_cache.resume()
     assert response.status_code == 503
     assert response["Retry-After"]

@@ -4,15 +4,33 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.factories import make_user
 from tests.html import structure
 
-PUBLIC_PAGES = ["/", "/help/", "/accounts/login/", "/accounts/password_reset/"]
+PUBLIC_PAGES = [
+    "/",
+    "/help/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/confirm-email/",
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+]
+# allauth's pages for someone signed in, drawn in the same frame.
+SIGNED_IN_PAGES = ["/accounts/email/", "/accounts/password/change/", "/accounts/2fa/", "/accounts/reauthenticate/"]
+PAGES = PUBLIC_PAGES + SIGNED_IN_PAGES
+
+
+def open_page(client, path):
+    if path in SIGNED_IN_PAGES:
+        client.force_login(make_user(verified=True))
+    return client.get(path)
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
+@pytest.mark.parametrize("path", PAGES)
 def test_page_has_the_shared_frame(client, path):
-    response = client.get(path)
+    response = open_page(client, path)
     assert response.status_code == 200
     page = structure(response)
 
@@ -37,9 +55,9 @@ def test_page_has_the_shared_frame(client, path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
+@pytest.mark.parametrize("path", PAGES)
 def test_page_loads_nothing_from_another_host(client, path):
-    page = structure(client.get(path))
+    page = structure(open_page(client, path))
     loaded = page.loaded_urls()
     assert loaded, "the page should load at least its stylesheet"
     for url in loaded:
@@ -49,9 +67,9 @@ def test_page_loads_nothing_from_another_host(client, path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", PUBLIC_PAGES)
+@pytest.mark.parametrize("path", PAGES)
 def test_no_autofocus_anywhere(client, path):
-    assert not structure(client.get(path)).with_attribute("autofocus")
+    assert not structure(open_page(client, path)).with_attribute("autofocus")
 
 
 @pytest.mark.django_db

@@ -82,9 +82,11 @@ def test_each_request_logs_one_line_naming_the_route_not_the_path(client, caplog
 
 
 @pytest.mark.django_db
-def test_log_in_is_logged_without_the_email_or_password(client, caplog):
+def test_account_forms_are_logged_without_the_email_or_password(client, caplog):
     with caplog.at_level(logging.INFO):
-        client.post("/accounts/login/", {"username": "someone@example.nz", "password": "a secret phrase"})
+        client.post("/accounts/login/", {"login": "someone@example.nz", "password": "a secret phrase"})
+        client.post("/accounts/signup/", {"email": "someone@example.nz", "password1": "a secret phrase"})
+        client.post("/accounts/password/reset/", {"email": "someone@example.nz"})
     text = "\n".join(JsonFormatter().format(record) for record in caplog.records)
     assert "someone@example.nz" not in text
     assert "a secret phrase" not in text

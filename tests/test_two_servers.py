@@ -52,7 +52,7 @@ class Browser:
         _, page = self.request(f"{server}/accounts/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         return self.request(
-            f"{server}/accounts/login/", {"csrfmiddlewaretoken": token, "username": email, "password": password}
+            f"{server}/accounts/login/", {"csrfmiddlewaretoken": token, "login": email, "password": password}
         )
 
 
@@ -79,11 +79,14 @@ def site():
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=env, check=True, capture_output=True
     )
+    # Accounts whose addresses are confirmed, as a log-in needs.
     subprocess.run(
         [sys.executable, "manage.py", "shell", "-c",
          "from django.core.cache import cache; cache.clear(); from accounts.models import User; "
-         f"[User.objects.create_user(e, '{PASSWORD}') for e in ('one@example.nz', 'two@example.nz')]; "
-         f"User.objects.create_superuser('staff@example.nz', '{PASSWORD}')"],
+         "from allauth.account.models import EmailAddress; "
+         f"users = [User.objects.create_user(e, '{PASSWORD}') for e in ('one@example.nz', 'two@example.nz')]; "
+         f"users.append(User.objects.create_superuser('staff@example.nz', '{PASSWORD}')); "
+         "[EmailAddress.objects.create(user=u, email=u.email, primary=True, verified=True) for u in users]"],
         cwd=ROOT, env=env, check=True, capture_output=True,
     )  # fmt: skip
     servers = []
@@ -143,11 +146,11 @@ def test_a_password_changed_on_one_server_ends_a_session_the_other_has_cached(si
     assert laptop.log_in(first, "one@example.nz", PASSWORD)[0] == 302
     assert phone.log_in(second, "one@example.nz", PASSWORD)[0] == 302
     assert phone.request(f"{second}/accounts/profile/")[0] == 200  # the second server now keeps the user
-    _, form = laptop.request(f"{first}/accounts/password_change/")
+    _, form = laptop.request(f"{first}/accounts/password/change/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     new = "another long and memorable passphrase"
-    fields = {"csrfmiddlewaretoken": token, "old_password": PASSWORD, "new_password1": new, "new_password2": new}
-    assert laptop.request(f"{first}/accounts/password_change/", fields)[0] == 302
+    fields = {"csrfmiddlewaretoken": token, "oldpassword": PASSWORD, "password1": new, "password2": new}
+    assert laptop.request(f"{first}/accounts/password/change/", fields)[0] == 302
     status, _ = phone.request(f"{second}/accounts/profile/")
     assert status == 302
     assert laptop.request(f"{first}/accounts/profile/")[0] == 200

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_email_is_the_login_whatever_its_case():
     user = make_user(email="Mere.Smith@Example.NZ")
     assert authenticate(email="mere.smith@example.nz", password=PASSWORD) == user
-    assert authenticate(username="MERE.SMITH@EXAMPLE.NZ", password=PASSWORD) == user
+    assert authenticate(email="MERE.SMITH@EXAMPLE.NZ", password=PASSWORD) == user
 
 
 def test_two_accounts_cannot_share_an_address_in_different_case():
@@ -63,11 +63,11 @@ def test_admin_adds_a_user_with_email_and_password(client):
 
 def test_login_page_links_to_password_reset(client):
     response = client.get("/accounts/login/")
-    assert 'href="/accounts/password_reset/"' in response.content.decode()
+    assert 'href="/accounts/password/reset/"' in response.content.decode()
 
 
 def test_login_form_shows_an_error_summary_tied_to_the_form(client):
-    response = client.post("/accounts/login/", {"username": "nobody@example.nz", "password": "wrong"})
+    response = client.post("/accounts/login/", {"login": "nobody@example.nz", "password": "wrong"})
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="error-summary"' in html
@@ -75,7 +75,7 @@ def test_login_form_shows_an_error_summary_tied_to_the_form(client):
 
 
 def test_form_field_errors_are_tied_to_their_input(client):
-    response = client.post("/accounts/password_reset/", {"email": "not-an-email"})
+    response = client.post("/accounts/password/reset/", {"email": "not-an-email"})
     html = response.content.decode()
     assert 'id="id_email_error"' in html
     assert 'aria-describedby="id_email_error"' in html

@@ -6,15 +6,19 @@ request to another host is refused and recorded, so a test fails if a page reach
 
 import json
 import os
+import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import axe_playwright_python
 import pytest
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from django.core import mail
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
-from accounts import two_factor
 from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM is safe to use here all the same.
@@ -34,6 +38,7 @@ DESKTOP = {"width": 1280, "height": 800}
 VIEWPORTS = [pytest.param(PHONE, id="phone"), pytest.param(DESKTOP, id="desktop")]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 AXE_SCRIPT = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
+REAUTHENTICATE = "/accounts/reauthenticate/"
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
@@ -143,23 +148,68 @@ def visit(request, visit_factory):
     return visit_factory(request.param)
 
 
-def turn_on_two_step(visit: Visit) -> None:
-    """On the "Turn on two-step sign-in" page: scan (read the secret), enter a code, save the codes, go on."""
+def two_step_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`, fresh enough to be still good when it arrives."""
+    left = mfa_settings.TOTP_PERIOD - time.time() % mfa_settings.TOTP_PERIOD
+    if left < 3:  # allauth accepts only the current period's code
+        time.sleep(left)
+    return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def confirm_password_if_asked(visit: Visit, destination: str) -> None:
+    """allauth asks for the password again before a change to how someone signs in: give it if asked.
+
+    Waits until the browser is at `destination` (a path), directly or through that question.
+    """
     page = visit.page
-    expect(page.get_by_role("heading", name="Turn on two-step sign-in")).to_be_visible()
+    page.wait_for_url(lambda url: urlsplit(url).path in {REAUTHENTICATE, destination})
+    if urlsplit(page.url).path == REAUTHENTICATE:
+        visit.assert_accessible()
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Confirm").click()
+        page.wait_for_url(f"**{destination}")
+
+
+def turn_on_two_step(visit: Visit) -> None:
+    """From /accounts/2fa/, where a page that needs a second factor sends someone: add an authenticator app.
+
+    Ends on the page of recovery codes that allauth shows once the app is added.
+    """
+    page = visit.page
+    page.wait_for_url("**/accounts/2fa/")
+    expect(page.get_by_text("This page needs two-step sign-in.")).to_be_visible()
     visit.assert_accessible()
-    secret = page.locator("code.secret").inner_text()
-    page.get_by_label("Code from your authenticator app").fill(two_factor.code_at(secret, two_factor.current_step()))
-    page.get_by_role("button", name="Turn it on").click()
-    expect(page.get_by_role("heading", name="Two-step sign-in is on")).to_be_visible()
+    app = page.locator("section").filter(has=page.get_by_role("heading", name="Authenticator App"))
+    app.get_by_role("link", name="Activate").click()
+    confirm_password_if_asked(visit, "/accounts/2fa/totp/activate/")
     visit.assert_accessible()
-    page.get_by_role("link", name="I have saved my codes").click()
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(two_step_code(secret))
+    page.get_by_role("button", name="Activate").click()
+    page.wait_for_url("**/accounts/2fa/recovery-codes/")
+    expect(page.get_by_label("Unused codes")).not_to_be_empty()
+    visit.assert_accessible()
 
 
 def log_in(visit: Visit, email: str) -> None:
     """Log in through the form with the test password, landing on My learning."""
     visit.goto("/accounts/login/")
-    visit.page.get_by_label("Email address").fill(email)
-    visit.page.get_by_label("Password").fill(PASSWORD)
-    visit.page.get_by_role("button", name="Log in").click()
+    submit_log_in(visit, email)
     visit.page.wait_for_url("**/learning/")
+
+
+def submit_log_in(visit: Visit, email: str) -> None:
+    """On the log-in page: `email`, the test password, and the button."""
+    visit.page.get_by_label("Email").fill(email)
+    visit.page.get_by_label("Password").fill(PASSWORD)
+    visit.page.get_by_role("button", name="Log in", exact=True).click()
+
+
+def confirm_email(visit: Visit, address: str) -> None:
+    """Open the newest confirmation link emailed to `address` and press its button."""
+    bodies = [message.body for message in mail.outbox if address in message.to]
+    assert bodies, f"no email to {address}"
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", bodies[-1]).group(1)
+    visit.goto(link)
+    visit.assert_accessible()
+    visit.page.get_by_role("button", name="Confirm").click()

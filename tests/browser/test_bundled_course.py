@@ -19,7 +19,7 @@ def test_the_new_module_sources_and_app_dates_are_accessible(visit):
     import_folder(BUNDLED)
     course = Course.objects.get(slug=SLUG)
     module = Module.objects.get(course=course, slug=NEW_MODULE)
-    parent = make_user(email="reader@example.nz")
+    parent = make_user(email="reader@example.nz", verified=True)
     apps = [guide.slug for guide in course.app_guides.all()]
     plans.save_checklist(user=parent, course=course, apps=apps, ticks={})
     log_in(visit, parent.email)

@@ -33,7 +33,7 @@ def make_plan_course():
 
 def test_a_parent_builds_and_prints_a_family_plan(visit):
     make_plan_course()
-    user = make_user(email="plan@example.nz")
+    user = make_user(email="plan@example.nz", verified=True)
     page = visit.page
     log_in(visit, user.email)
 
@@ -100,7 +100,7 @@ def test_a_parent_builds_and_prints_a_family_plan(visit):
 
 def test_without_javascript_the_plan_says_how_to_print(visit_factory):
     make_plan_course()
-    user = make_user(email="nojs@example.nz")
+    user = make_user(email="nojs@example.nz", verified=True)
     visit = visit_factory(PHONE, javascript=False)
     log_in(visit, user.email)
     visit.goto("/learning/plan/safe/")

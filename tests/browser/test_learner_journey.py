@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import Certificate, Quiz
+from tests.browser.conftest import confirm_email
 from tests.factories import PASSWORD, make_course
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,13 +57,16 @@ def test_new_parent_journey(visit, live_server):
     visit.assert_accessible()
     page.get_by_role("button", name="Mark as complete and continue").click()
 
-    # The module's quiz needs an account: sign up, keeping what was read.
+    # The module's quiz needs an account: sign up, confirm the address from the email, keeping what was read.
     expect(page.get_by_role("heading", name="Create a free account")).to_be_visible()
     visit.assert_accessible()
-    page.get_by_label("Email address").fill("aroha@example.nz")
+    page.get_by_label("Email").fill("aroha@example.nz")
     page.get_by_label("Your first name").fill("Aroha")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    visit.assert_accessible()
+    confirm_email(visit, "aroha@example.nz")
 
     # Fail the quiz, then retake it and pass.
     expect(page.get_by_role("heading", name="Quiz: Module 1")).to_be_visible()
@@ -110,10 +114,12 @@ def test_unanswered_questions_are_named_and_the_answers_kept(visit_factory, live
     visit = visit_factory()
     page = visit.page
     visit.goto("/signup/")
-    page.get_by_label("Email address").fill("mere@example.nz")
+    page.get_by_label("Email").fill("mere@example.nz")
     page.get_by_label("Your first name").fill("Mere")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create my account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    confirm_email(visit, "mere@example.nz")
     visit.goto("/courses/keeping-safe/module-1/quiz/")
     page.locator("fieldset").first.get_by_label("Right", exact=True).check()
     page.get_by_role("button", name="Check my answers").click()

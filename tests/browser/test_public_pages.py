@@ -6,7 +6,7 @@ import pytest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PUBLIC_PAGES = ["/", "/help/", "/accounts/login/", "/accounts/password_reset/"]
+PUBLIC_PAGES = ["/", "/help/", "/accounts/login/", "/accounts/password/reset/"]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.core import mail
 
 from core import memo
 from courses import actions, progress
@@ -51,29 +52,63 @@ def submit(client, course, token, answers, *, right=True, module=1):
     return client.post(quiz_url(course, module), data)
 
 
-class TestSignup:
-    def test_signup_lands_on_the_course_enrolled(self, client, course):
-        response = client.post("/signup/", {"email": "Hine@Example.nz", "display_name": "Hine", "password": PASSWORD})
-        assert response.status_code == 302
-        assert response["Location"] == course.get_absolute_url()
-        enrollment = Enrollment.objects.get()
-        assert enrollment.user.email == "hine@example.nz"  # kept in lower case, as every lookup reads it
-        assert enrollment.course == course
+def confirmation_link(message) -> str:
+    """The path of the confirm-your-address link in an email allauth sent."""
+    return re.search(r"http://testserver(/accounts/confirm-email/\S+/)", message.body).group(1)
 
-    def test_weak_password_is_refused_with_a_message_and_the_answers_kept(self, client, course):
-        response = client.post("/signup/", {"email": "hine@example.nz", "display_name": "Hine", "password": "password"})
+
+def sign_up(client, capture, *, email="hine@example.nz", password=PASSWORD, next_url=None):
+    """Fill in allauth's sign-up form as a new parent would (the confirmation email is sent on commit)."""
+    url = "/accounts/signup/" + (f"?next={next_url}" if next_url else "")
+    with capture(execute=True):
+        return client.post(url, {"email": email, "display_name": "Hine", "password1": password})
+
+
+def log_in(client, email, password=PASSWORD):
+    """allauth's log-in form, by email address."""
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def confirm(client, message):
+    """Open the emailed link and press its button, which confirms the address and logs the account in."""
+    link = confirmation_link(message)
+    assert client.get(link).status_code == 200  # a mail scanner following the link confirms nothing
+    return client.post(link)
+
+
+class TestSignup:
+    def test_signup_enrols_and_confirming_the_address_logs_in(self, client, course, django_capture_on_commit_callbacks):
+        response = sign_up(client, django_capture_on_commit_callbacks, email="Hine@Example.nz")
+        assert response["Location"] == "/accounts/confirm-email/"
+        enrollment = Enrollment.objects.get()
+        assert (enrollment.user.email, enrollment.user.display_name) == ("hine@example.nz", "Hine")
+        assert enrollment.course == course
+        assert "_auth_user_id" not in client.session  # not logged in until the address is confirmed
+        (message,) = mail.outbox
+        assert message.to == ["hine@example.nz"]
+        assert confirm(client, message)["Location"] == "/learning/"
+        assert int(client.session["_auth_user_id"]) == enrollment.user.pk
+        assert enrollment.user.email_verified
+        assert course.get_absolute_url() in client.get("/learning/").content.decode()
+
+    def test_weak_password_is_refused_with_a_message_and_the_answers_kept(
+        self, client, course, django_capture_on_commit_callbacks
+    ):
+        response = sign_up(client, django_capture_on_commit_callbacks, password="password")
         html = response.content.decode()
         assert response.status_code == 200
         assert "error-summary" in html
         assert 'value="hine@example.nz"' in html
         assert not Enrollment.objects.exists()
+        assert not mail.outbox
 
-    def test_signup_refuses_a_foreign_next(self, client, course):
-        response = client.post(
-            "/signup/",
-            {"email": "a@example.nz", "display_name": "A", "password": PASSWORD, "next": "https://evil.example/"},
-        )
-        assert response["Location"] == course.get_absolute_url()
+    def test_signup_refuses_a_foreign_next(self, client, course, django_capture_on_commit_callbacks):
+        sign_up(client, django_capture_on_commit_callbacks, next_url="https://evil.example/")
+        assert confirm(client, mail.outbox[-1])["Location"] == "/learning/"
+
+    def test_the_courses_sign_up_link_leads_to_the_form_keeping_where_to_go_next(self, client):
+        response = client.get("/signup/", {"next": "/courses/safe/module-1/quiz/"})
+        assert response["Location"] == "/accounts/signup/?next=%2Fcourses%2Fsafe%2Fmodule-1%2Fquiz%2F"
 
     def test_signup_page_refuses_put(self, client):
         assert client.put("/signup/").status_code == 405
@@ -99,18 +134,23 @@ class TestGuests:
         response = client.post(lesson_url(course, 1, 2) + "complete/")
         assert response["Location"] == "/signup/?next=" + quiz_url(course)
 
-    def test_guest_progress_is_carried_into_a_new_account_without_duplicates(self, client, course):
+    def test_guest_progress_is_carried_into_a_new_account_without_duplicates(
+        self, client, course, django_capture_on_commit_callbacks
+    ):
         client.post(lesson_url(course, 1, 1) + "complete/")
         client.post(lesson_url(course, 1, 1) + "complete/")
-        client.post("/signup/", {"email": "new@example.nz", "display_name": "N", "password": PASSWORD})
-        assert LessonCompletion.objects.count() == 1
-        assert LessonCompletion.objects.get().lesson.slug == "lesson-1"
+        sign_up(client, django_capture_on_commit_callbacks, email="new@example.nz")
+        # Confirming the address in the same browser logs the account in, which carries the lessons over.
+        confirm(client, mail.outbox[-1])
+        completion = LessonCompletion.objects.get()
+        assert (completion.user.email, completion.lesson.slug) == ("new@example.nz", "lesson-1")
+        assert Enrollment.objects.get().user == completion.user
 
     def test_guest_progress_is_carried_into_an_existing_account_at_log_in(self, client, course):
-        user = make_user(email="back@example.nz")
+        user = make_user(email="back@example.nz", verified=True)
         client.post(lesson_url(course, 1, 1) + "complete/")
         client.post(lesson_url(course, 1, 2) + "complete/")
-        client.post("/accounts/login/", {"username": "back@example.nz", "password": PASSWORD})
+        assert log_in(client, "back@example.nz")["Location"] == "/learning/"
         client.get(course.get_absolute_url())
         assert set(LessonCompletion.objects.filter(user=user).values_list("lesson__slug", flat=True)) == {
             "lesson-1",
@@ -118,12 +158,12 @@ class TestGuests:
         }
 
     def test_lessons_carried_in_at_log_in_show_on_that_very_page(self, client, course):
-        user = make_user(email="back@example.nz")
+        user = make_user(email="back@example.nz", verified=True)
         client.force_login(user)
         assert "0 of 2 lessons" in client.get(course.get_absolute_url()).content.decode()  # now cached
         client.logout()
         client.post(lesson_url(course, 1, 1) + "complete/")
-        client.post("/accounts/login/", {"username": "back@example.nz", "password": PASSWORD})
+        assert log_in(client, "back@example.nz")["Location"] == "/learning/"
         assert "1 of 2 lessons" in client.get(course.get_absolute_url()).content.decode()
 
 

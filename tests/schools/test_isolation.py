@@ -1,8 +1,7 @@
 """Coordinators see only their own school; families and strangers see no school page at all."""
 
-from urllib.parse import quote
-
 import pytest
+from django.core import mail
 
 from schools.models import Invitation, Membership
 from tests.factories import log_in_two_factor, make_course, make_school, make_user
@@ -99,25 +98,29 @@ def test_school_list_shows_only_my_schools(client, world):
 
 
 @pytest.mark.parametrize("template", COORDINATOR_GETS)
-def test_a_coordinator_passes_two_step_sign_in_before_any_school_page(client, world, template):
+def test_a_coordinator_without_a_second_factor_is_sent_to_set_one_up_before_any_school_page(client, world, template):
     client.force_login(world["users"]["coord_a"])
     response = client.get(template.format(s="alpha"))
-    assert response["Location"] == f"/accounts/two-factor/?next={quote(template.format(s='alpha'), safe='')}"
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/2fa/"
     # Someone else's school is still a 404, before any talk of a second step.
     assert client.get(template.format(s="beta")).status_code == 404
 
 
-def test_a_form_posted_before_two_step_sign_in_does_nothing_and_leads_back_to_the_dashboard(client, world):
+def test_a_form_posted_without_a_second_factor_does_nothing(client, world, django_capture_on_commit_callbacks):
     client.force_login(world["users"]["coord_a"])
     invitation = world["invitations"]["alpha"]
-    response = client.post(f"/schools/alpha/invitations/{invitation.pk}/revoke/")
-    assert response["Location"] == "/accounts/two-factor/?next=%2Fschools%2Falpha%2F"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/schools/alpha/invitations/{invitation.pk}/revoke/")["Location"] == "/accounts/2fa/"
+        assert client.post("/schools/alpha/remind/", {"everyone": "on"})["Location"] == "/accounts/2fa/"
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+    assert not Membership.objects.filter(last_reminded_at__isnull=False).exists()
+    assert not mail.outbox
 
 
-def test_the_school_list_asks_coordinators_for_the_second_step_but_not_families(client, world):
+def test_the_school_list_asks_coordinators_for_a_second_factor_but_not_families(client, world):
     client.force_login(world["users"]["coord_a"])
-    assert client.get("/schools/")["Location"].startswith("/accounts/two-factor/")
+    assert client.get("/schools/")["Location"] == "/accounts/2fa/"
     client.force_login(world["users"]["both"])
     assert client.get("/schools/").status_code == 200

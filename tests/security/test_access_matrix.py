@@ -6,48 +6,80 @@ coordinator's pages. A new URL pattern fails `test_the_table_covers_every_page` 
 """
 
 import pytest
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.webauthn.internal.auth import WebAuthn
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from courses import plans
 from courses.models import Certificate, QuizAttempt
 from schools.models import Invitation, Membership
-from tests.factories import log_in_two_factor, make_course, make_school, make_staff, make_user
+from tests.factories import PASSWORD, log_in_two_factor, make_course, make_school, make_staff, make_user
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "parent_a", "parent_b", "coordinator_1", "coordinator_2", "staff"]
-OK, LOGIN, SIGN_UP, GONE = 200, "login", "sign-up", 404
-ALL_OK = dict.fromkeys(ROLES, OK)
-MEMBERS_OK = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+OK, GONE, REFUSED = 200, 404, 403
+# An expectation that is a path: a redirect to a URL that starts with it.
+LOGIN = "/accounts/login/"
+SIGN_UP = "/signup/"
+ONWARD = "/learning/"  # where the log-in and sign-up pages send someone already signed in
+RECENT_LOG_IN = "/accounts/reauthenticate/"  # changing a second factor needs a log-in from minutes ago
 
 
 def only(status_for_others, **statuses):
     return {role: statuses.get(role, status_for_others) for role in ROLES}
 
 
-# path template → expected GET status per role. {school1}, {school2}, {code1}, {token_a}, {course} ...
+ALL_OK = dict.fromkeys(ROLES, OK)
+MEMBERS_OK = {**ALL_OK, "anonymous": LOGIN}
+FOR_VISITORS = only(ONWARD, anonymous=OK)
+RECENT_MEMBERS = only(RECENT_LOG_IN, anonymous=LOGIN)
+
+# path template → expected GET status (or redirect) per role. {school1}, {school2}, {code1}, {token_a}, {course} ...
 GETS = {
     "/": ALL_OK,
     "/help/": ALL_OK,
     "/privacy/": ALL_OK,
     "/favicon.ico": dict.fromkeys(ROLES, 302),  # to the hashed icon
     "/healthz": ALL_OK,
-    "/signup/": {**dict.fromkeys(ROLES, 302), "anonymous": OK},
-    "/accounts/login/": ALL_OK,
-    "/admin/login/": dict.fromkeys(ROLES, 302),  # to the site's log-in, which asks for the second step
-    "/accounts/password_reset/": ALL_OK,
-    "/accounts/password_reset/done/": ALL_OK,
-    "/accounts/reset/done/": ALL_OK,
-    "/accounts/reset/MQ/set-password/": ALL_OK,  # a stale link: the page says so
-    "/accounts/password_change/": MEMBERS_OK,
-    "/accounts/password_change/done/": MEMBERS_OK,
+    "/signup/": dict.fromkeys(ROLES, "/accounts/signup/"),
+    "/accounts/signup/": FOR_VISITORS,
+    "/accounts/login/": FOR_VISITORS,
+    "/accounts/logout/": {**ALL_OK, "anonymous": 302},  # a page with the log-out button; GET logs nobody out
+    "/accounts/inactive/": ALL_OK,
+    # The admin's own password form is never shown: visitors go to the site's log-in (and its second step),
+    # staff on to the admin, everyone else is refused.
+    "/admin/login/": only(REFUSED, anonymous=LOGIN, staff="/admin/"),
+    "/accounts/login/code/confirm/": only(ONWARD, anonymous=LOGIN),  # no code was asked for
+    "/accounts/password/reset/": ALL_OK,
+    "/accounts/password/reset/done/": ALL_OK,
+    "/accounts/password/reset/key/done/": ALL_OK,
+    "/accounts/password/reset/key/1-set-password/": ALL_OK,  # a stale link: the page says so
+    "/accounts/password/change/": MEMBERS_OK,
+    "/accounts/password/set/": only("/accounts/password/change/", anonymous=LOGIN),
+    "/accounts/reauthenticate/": MEMBERS_OK,
+    "/accounts/reauthenticate/code/": MEMBERS_OK,
+    "/accounts/reauthenticate/code/confirm/": only("/accounts/reauthenticate/code/", anonymous=LOGIN),
     "/accounts/profile/": MEMBERS_OK,
     "/accounts/email/": MEMBERS_OK,
-    "/accounts/email/verify/some-token/": ALL_OK,
+    "/accounts/confirm-email/": ALL_OK,
+    "/accounts/confirm-email/some-key/": ALL_OK,  # an unknown key: the page says so
     "/accounts/my-data/": MEMBERS_OK,
-    "/accounts/delete/": MEMBERS_OK,
-    "/accounts/two-factor/": MEMBERS_OK,
-    "/accounts/two-factor/verify/": {**dict.fromkeys(ROLES, OK), "anonymous": 302},
+    "/accounts/delete/": MEMBERS_OK,  # the page asks for a fresh log-in before it deletes anything
+    "/accounts/2fa/": MEMBERS_OK,
+    "/accounts/2fa/authenticate/": only(ONWARD, anonymous=LOGIN),  # no log-in waits for it
+    "/accounts/2fa/reauthenticate/": MEMBERS_OK,
+    "/accounts/2fa/totp/activate/": RECENT_MEMBERS,
+    "/accounts/2fa/totp/deactivate/": RECENT_MEMBERS,
+    "/accounts/2fa/recovery-codes/": RECENT_MEMBERS,
+    "/accounts/2fa/recovery-codes/generate/": RECENT_MEMBERS,
+    "/accounts/2fa/recovery-codes/download/": RECENT_MEMBERS,
+    "/accounts/2fa/webauthn/": MEMBERS_OK,
+    "/accounts/2fa/webauthn/add/": RECENT_MEMBERS,
+    "/accounts/2fa/webauthn/reauthenticate/": only(RECENT_LOG_IN, anonymous=LOGIN),
+    "/accounts/2fa/webauthn/keys/1/edit/": RECENT_MEMBERS,  # another's passkey: see the test below
+    "/accounts/2fa/webauthn/keys/1/remove/": RECENT_MEMBERS,
+    "/accounts/2fa/webauthn/login/": only(ONWARD, anonymous=LOGIN),  # a passkey answers by POST
     "/learning/": MEMBERS_OK,
     "/learning/certificates/{course}/": only(GONE, anonymous=LOGIN, parent_a=OK),
     "/learning/plan/{course}/": MEMBERS_OK,
@@ -78,8 +110,6 @@ GETS = {
 
 # Pages that only take a POST: a GET is a 405 for everyone.
 POST_ONLY = [
-    "/accounts/logout/",
-    "/accounts/email/verify/",
     "/courses/{course}/enrol/",
     "/courses/{course}/module-1/lesson-1/complete/",
     "/learning/plan/{course}/starters/module-1/lesson-1/add/",
@@ -92,11 +122,17 @@ POST_ONLY = [
 
 # Each URL pattern (by name) and the table rows that stand for it.
 COVERED = {
-    "courses:home", "courses:help", "privacy", "courses:favicon", "healthz", "courses:signup", "login", "logout",
-    "admin-login", "password_reset", "password_reset_done", "password_reset_complete", "password_reset_confirm",
-    "password_change", "password_change_done", "accounts:profile", "accounts:change-email",
-    "accounts:resend-verification", "accounts:verify-email", "accounts:download-data", "accounts:delete-account",
-    "accounts:two-factor-setup", "accounts:two-factor-verify", "courses:learning", "courses:certificate",
+    "courses:home", "courses:help", "privacy", "courses:favicon", "healthz", "courses:signup",
+    "account_login", "account_logout", "account_inactive", "account_signup", "account_reauthenticate",
+    "account_request_reauthentication_code", "account_confirm_reauthentication_code", "account_email",
+    "account_email_verification_sent", "account_confirm_email", "account_change_password", "account_set_password",
+    "account_reset_password", "account_reset_password_done", "account_reset_password_from_key",
+    "account_reset_password_from_key_done", "account_confirm_login_code", "mfa_index", "mfa_authenticate",
+    "mfa_reauthenticate", "mfa_activate_totp", "mfa_deactivate_totp", "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes", "mfa_download_recovery_codes", "mfa_list_webauthn", "mfa_add_webauthn",
+    "mfa_reauthenticate_webauthn", "mfa_remove_webauthn", "mfa_edit_webauthn", "mfa_login_webauthn",
+    "accounts:profile", "accounts:download-data", "accounts:delete-account",
+    "courses:learning", "courses:certificate",
     "courses:plan", "courses:plan-apps", "courses:plan-trusted-adults", "courses:plan-starter-add",
     "courses:plan-starter-remove", "courses:certificate-verify", "courses:course-detail", "courses:enrol",
     "courses:module-detail", "courses:quiz", "courses:quiz-result", "courses:lesson-detail",
@@ -112,7 +148,8 @@ def world():
     course = make_course(slug="safe", modules=2, lessons=1, questions=1)
     parent_a = make_user(email="a@example.nz", display_name="Parent A", verified=True)
     parent_b = make_user(email="b@example.nz", display_name="Parent B", verified=True)
-    coordinator_1, coordinator_2 = make_user(email="c1@school.nz"), make_user(email="c2@school.nz")
+    coordinator_1 = make_user(email="c1@school.nz", verified=True)
+    coordinator_2 = make_user(email="c2@school.nz", verified=True)
     school1 = make_school(slug="school-one", course=course, coordinators=[coordinator_1], families=[parent_a])
     school2 = make_school(slug="school-two", course=course, coordinators=[coordinator_2], families=[parent_b])
     quiz = course.modules.get(slug="module-1").quiz
@@ -149,24 +186,25 @@ def as_role(client, world, role):
     users, _values = world
     if role != "anonymous":
         log_in_two_factor(client, users[role])
+        RecoveryCodes.activate(users[role])  # made with the authenticator app, as allauth does
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_answers_each_role_as_expected(client, world, role):
     _users, values = world
     as_role(client, world, role)
+    client.raise_request_exception = False  # a crash is one wrong row, not the end of the table
     wrong = []
     for template, expected in GETS.items():
         path = template.format(**values)
         response = client.get(path)
         want = expected[role]
-        if want in (LOGIN, SIGN_UP):
-            start = "/accounts/login/" if want == LOGIN else "/signup/"
-            ok = response.status_code == 302 and response["Location"].startswith(start)
+        if isinstance(want, str):
+            ok = response.status_code == 302 and response["Location"].startswith(want)
         else:
             ok = response.status_code == want
         if not ok:
-            wrong.append(f"{path}: {response.status_code}, expected {want}")
+            wrong.append(f"{path}: {response.status_code} {response.get('Location', '')}, expected {want}")
     assert not wrong, "\n".join(wrong)
 
 
@@ -186,6 +224,34 @@ def test_nobody_else_sees_parent_as_plan_attempts_or_progress(client, world, rol
         assert "Aunty Secret of A" not in body, path
         assert "attempt-of-a" not in body, path
         assert "a@example.nz" not in body, path
+
+
+def test_nobody_else_can_rename_or_remove_a_passkey(client, world):
+    users, _values = world
+    passkey = WebAuthn.add(users["parent_a"], "Phone of A", credential={}).instance
+    as_role(client, world, "parent_b")
+    # Both pages ask for a log-in from minutes ago: past that, only the owner's passkeys are found.
+    assert client.post("/accounts/reauthenticate/", {"password": PASSWORD}).status_code == 302
+    for action in ("edit", "remove"):
+        path = f"/accounts/2fa/webauthn/keys/{passkey.pk}/{action}/"
+        assert client.get(path).status_code == 404, path
+        assert client.post(path, {"name": "Mine now"}).status_code == 404, path
+    passkey.refresh_from_db()
+    assert passkey.data["name"] == "Phone of A"
+
+    client.logout()
+    as_role(client, world, "parent_a")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    assert client.get(f"/accounts/2fa/webauthn/keys/{passkey.pk}/edit/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nobody_is_shown_the_admins_own_password_form(client, world, role):
+    """Its log-in would make a session without the second step: everyone is sent on or refused."""
+    as_role(client, world, role)
+    response = client.get("/admin/login/")
+    assert response.status_code in {302, 403}
+    assert 'type="password"' not in response.content.decode()
 
 
 def test_coordinators_see_their_familys_completion_but_never_their_answers(client, world):

@@ -10,7 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError
 from django.test import Client
 
-from tests.factories import make_author, make_user
+from tests.factories import log_in_two_factor, make_author, make_user
 from tests.html import structure
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -37,11 +37,7 @@ def test_unknown_page_is_a_friendly_404(client):
 
 @pytest.mark.django_db
 def test_forbidden_page_is_a_friendly_403(client):
-    author = make_author()
-    client.force_login(author)
-    session = client.session
-    session["two_factor_verified"] = True
-    session.save()
+    log_in_two_factor(client, make_author())
     # Authors write the course but may not see people's accounts.
     assert_friendly(client.get("/admin/accounts/user/"), 403, "This page is not open to you")
 
@@ -54,8 +50,17 @@ def test_foreign_host_is_a_friendly_400(client):
 @pytest.mark.django_db
 def test_form_without_csrf_token_is_a_friendly_403():
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/accounts/login/", {"username": "a@example.nz", "password": "x"})
+    response = client.post("/accounts/login/", {"login": "a@example.nz", "password": "x"})
     assert_friendly(response, 403, "Please try that again")
+
+
+@pytest.mark.django_db
+def test_too_many_requests_is_a_friendly_429(settings):
+    """allauth's rate limits answer 429 (here a password reset): the page keeps the help link and quick exit."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/60m/ip"}
+    client = Client()
+    client.post("/accounts/password/reset/", {"email": "a@example.nz"})
+    assert_friendly(client.post("/accounts/password/reset/", {"email": "a@example.nz"}), 429, "Too many")
 
 
 @pytest.mark.django_db

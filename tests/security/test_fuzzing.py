@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from courses import quizzes
 from courses.models import Quiz
-from tests.factories import PASSWORD, make_course, make_user
+from tests.factories import PASSWORD, enable_totp, make_course, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +60,7 @@ def form_data(fields: list[str]):
 
 
 def post(client, path, data, *, log_out=True):
-    # Each example starts afresh: no throttling counts and (unless told) logged out, as a sign-up logs in.
+    # Each example starts afresh: no throttling counts and (unless told) no cookies from the last one.
     cache.clear()
     if log_out:
         client.cookies.clear()
@@ -70,27 +70,51 @@ def post(client, path, data, *, log_out=True):
 
 
 @FUZZ
-@given(data=form_data(["username", "password", "next"]))
+@given(data=form_data(["login", "password", "next"]))
 def test_log_in_never_fails(client, data):
     post(client, "/accounts/login/", data)
 
 
+@pytest.fixture
+def second_step(client):
+    """Someone with an authenticator app, whose password the examples below have just given."""
+    user = make_user(verified=True)
+    enable_totp(user)
+    return client, user
+
+
 @FUZZ
-@given(data=form_data(["email", "display_name", "password", "next"]))
+@given(data=form_data(["code", "next"]))
+def test_second_step_never_fails(second_step, data):
+    client, user = second_step
+    cache.clear()
+    client.cookies.clear()
+    assert client.post("/accounts/login/", {"login": user.email, "password": PASSWORD}).status_code == 302
+    post(client, "/accounts/2fa/authenticate/", data, log_out=False)
+
+
+@FUZZ
+@given(data=form_data(["email", "display_name", "password1", "next"]))
 def test_sign_up_never_fails(client, data):
-    post(client, "/signup/", data)
+    post(client, "/accounts/signup/", data)
 
 
 @FUZZ
 @given(data=form_data(["email"]))
 def test_password_reset_never_fails(client, data):
-    post(client, "/accounts/password_reset/", data)
+    post(client, "/accounts/password/reset/", data)
 
 
 @FUZZ
 @given(code=VALUE, next_value=VALUE)
 def test_public_links_never_fail(client, code, next_value):
-    for path in [f"/certificates/{quote(code, safe='')}/", f"/accounts/login/?next={quote(next_value)}"]:
+    code = quote(code, safe="")
+    for path in [
+        f"/certificates/{code}/",
+        f"/accounts/confirm-email/{code}/",
+        f"/accounts/password/reset/key/1-{code}/",
+        f"/accounts/login/?next={quote(next_value)}",
+    ]:
         assert client.get(path).status_code < 500, path
 
 

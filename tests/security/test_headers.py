@@ -40,7 +40,9 @@ def production(settings):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/", "/help/", "/accounts/login/", "/signup/", "/no-such-page/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/help/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", "/no-such-page/"]
+)
 def test_every_page_enforces_the_strict_policy(client, path):
     response = client.get(path)
     assert "Content-Security-Policy-Report-Only" not in response
@@ -99,8 +101,8 @@ def test_cookies_are_secure_and_same_site_lax_in_production(settings):
 
 @pytest.mark.django_db
 def test_session_cookie_is_sent_secure_http_only_and_lax(client):
-    user = make_user()
-    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD})
+    user = make_user(verified=True)
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
     assert response.status_code == 302
     cookie = response.cookies["sessionid"]
     assert cookie["secure"] is True
@@ -111,8 +113,8 @@ def test_session_cookie_is_sent_secure_http_only_and_lax(client):
 @pytest.mark.django_db
 def test_logged_in_pages_are_never_stored(client):
     make_course(slug="safe")
-    client.force_login(make_user())
-    for path in ["/", "/learning/", "/courses/safe/", "/accounts/profile/"]:
+    client.force_login(make_user(verified=True))
+    for path in ["/", "/learning/", "/courses/safe/", "/accounts/profile/", "/accounts/email/", "/accounts/2fa/"]:
         response = client.get(path)
         assert response.status_code == 200, path
         assert "no-store" in response["Cache-Control"], path

@@ -4,6 +4,7 @@ import inspect
 import re
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -18,13 +19,12 @@ pytestmark = pytest.mark.django_db
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 PARAMETER = re.compile(r"<(?:(\w+):)?(\w+)>")
+# allauth's patterns that are regular expressions name their parts: (?P<key>[-:\w]+).
+REGEX_GROUP = re.compile(r"\(\?P<(\w+)>[^)]*\)")
 # Stand-ins for parameters the world below does not name, so the URL still matches its converter.
 STAND_INS = {"int": "1", "uuid": "00000000-0000-0000-0000-000000000000"}
 # Views that write on GET on purpose, and why it is harmless.
-WRITES_ON_GET = {
-    # Shows a new, unconfirmed authenticator secret; nothing is turned on until a code is entered.
-    "accounts/two-factor/",
-}
+WRITES_ON_GET: set[str] = set()
 
 
 def site_urls(resolver=None, prefix=""):
@@ -74,16 +74,19 @@ def world():
 
 
 def fill(pattern: str, values: dict) -> str:
-    return "/" + PARAMETER.sub(lambda match: str(values.get(match[2], STAND_INS.get(match[1], "x"))), pattern)
+    path = REGEX_GROUP.sub(lambda match: str(values.get(match[1], "x")), pattern)
+    path = PARAMETER.sub(lambda match: str(values.get(match[2], STAND_INS.get(match[1], "x"))), path)
+    return "/" + path.replace("^", "").replace("$", "")
 
 
 def test_state_changing_views_are_found():
     # Guards the test below against finding nothing.
     assert {
-        "accounts/logout/",
         "courses/<slug:course>/enrol/",
         "courses/<slug:course>/<slug:module>/<slug:lesson>/complete/",
+        "schools/<slug:school>/leave/",
     } <= set(post_only_paths())
+    assert "/accounts/confirm-email/x/" in {fill(pattern, {}) for pattern, _view in site_urls()}
 
 
 @pytest.mark.parametrize("pattern", post_only_paths())
@@ -111,16 +114,29 @@ def test_no_get_changes_anything(client, world):
         assert not writes, f"GET {path} ({response.status_code}) wrote: {writes}"
 
 
+def test_log_out_takes_a_post(client, world):
+    """Its page asks first: a link or an image on another site cannot log anyone out."""
+    user, _values = world
+    client.force_login(user)
+    assert client.get("/accounts/logout/").status_code == 200
+    assert "_auth_user_id" in client.session
+    assert client.post("/accounts/logout/").status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
 LOGGED_IN_FORMS = ["/courses/safe/enrol/", "/courses/safe/module-1/lesson-1/complete/", "/accounts/logout/"]
 
 
-@pytest.mark.parametrize("path", ["/accounts/login/", "/signup/", "/accounts/password_reset/", *LOGGED_IN_FORMS])
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/accounts/signup/", "/accounts/password/reset/", *LOGGED_IN_FORMS]
+)
 def test_a_post_without_the_csrf_token_is_refused(world, path):
     user, _values = world
     client = Client(enforce_csrf_checks=True)
     if path in LOGGED_IN_FORMS:
         client.force_login(user)
-    response = client.post(path, {"username": user.email, "password": PASSWORD, "email": user.email})
+    data = {"login": user.email, "password": PASSWORD, "email": user.email, "password1": PASSWORD}
+    response = client.post(path, data)
     assert response.status_code == 403
     # Nothing happened: not logged in or out, not enrolled, nothing marked done.
     assert ("_auth_user_id" in client.session) == (path in LOGGED_IN_FORMS)
@@ -135,7 +151,7 @@ def test_a_post_from_another_site_is_refused_even_with_a_token(world):
     token = client.cookies["csrftoken"].value
     response = client.post(
         "/accounts/login/",
-        {"username": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        {"login": user.email, "password": PASSWORD, "csrfmiddlewaretoken": token},
         headers={"Origin": "https://evil.example"},
     )
     assert response.status_code == 403
@@ -148,9 +164,9 @@ def test_a_foreign_host_header_is_refused(client, host):
 
 
 FORMS = {
-    "/accounts/login/": {"username": "a@example.nz", "password": "x"},
-    "/signup/": {"email": "a@example.nz", "display_name": "A", "password": "x"},
-    "/accounts/password_reset/": {"email": "a@example.nz"},
+    "/accounts/login/": {"login": "a@example.nz", "password": "x"},
+    "/accounts/signup/": {"email": "a@example.nz", "display_name": "A", "password1": "x"},
+    "/accounts/password/reset/": {"email": "a@example.nz"},
 }
 
 
@@ -164,7 +180,7 @@ def test_a_ten_megabyte_body_is_refused_not_a_500(path):
 @pytest.mark.parametrize("path", FORMS)
 def test_a_ten_megabyte_raw_body_is_refused_not_a_500(path):
     client = Client(raise_request_exception=False)
-    body = "username=" + "x" * (10 * 1024 * 1024)
+    body = "login=" + "x" * (10 * 1024 * 1024)
     response = client.post(path, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code in {400, 413}
 
@@ -218,14 +234,15 @@ def assert_ours(response, expected):
 
 @pytest.mark.parametrize("target", OUTSIDE)
 def test_log_in_never_leads_elsewhere(client, target):
-    user = make_user()
-    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD, "next": target})
+    user = make_user(verified=True)
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD, "next": target})
     assert_ours(response, "/learning/")
 
 
 @pytest.mark.parametrize("target", OUTSIDE)
-def test_the_log_in_page_does_not_carry_a_foreign_next(client, target):
-    assert "evil.example" not in client.get("/accounts/login/", {"next": target}).content.decode()
+@pytest.mark.parametrize("path", ["/accounts/login/", "/accounts/signup/"])
+def test_the_log_in_and_sign_up_pages_do_not_carry_a_foreign_next(client, path, target):
+    assert "evil.example" not in client.get(path, {"next": target}).content.decode()
 
 
 @pytest.mark.parametrize("target", OUTSIDE)
@@ -235,30 +252,46 @@ def test_log_out_never_leads_elsewhere(client, target):
 
 
 @pytest.mark.parametrize("target", OUTSIDE)
-def test_sign_up_never_leads_elsewhere(client, target):
-    page = client.get("/signup/", {"next": target}).content.decode()
-    assert "evil.example" not in page
-    response = client.post(
-        "/signup/", {"email": "new@example.nz", "display_name": "Hine", "password": "kumara and puha", "next": target}
-    )
-    assert_ours(response, "/")
-    assert_ours(client.get("/signup/", {"next": target}), "/learning/")
+def sign_up(client, capture, **extra):
+    """Sign up; returns the answer and the link emailed to confirm the address (which logs in)."""
+    data = {"email": "new@example.nz", "display_name": "Hine", "password1": "kumara and puha for tea", **extra}
+    with capture(execute=True):
+        response = client.post("/accounts/signup/", data)
+    link = re.search(r"https?://\S+", mail.outbox[-1].body)[0] if mail.outbox else ""
+    return response, link
 
 
-def test_our_own_next_is_followed(client):
+@pytest.mark.parametrize("target", OUTSIDE)
+def test_sign_up_never_leads_elsewhere(client, django_capture_on_commit_callbacks, target):
+    assert_ours(client.get("/signup/", {"next": target}), "/accounts/signup/")
+    response, link = sign_up(client, django_capture_on_commit_callbacks, next=target)
+    assert_ours(response, "/accounts/confirm-email/")
+    assert_ours(client.post(link), "/learning/")  # confirming logs in, and goes on to our own page
+    assert_ours(client.get("/accounts/signup/", {"next": target}), "/learning/")
+
+
+def test_our_own_next_is_followed(client, django_capture_on_commit_callbacks):
     make_course(slug="safe")
-    user = make_user()
-    response = client.post("/accounts/login/", {"username": user.email, "password": PASSWORD, "next": "/courses/safe/"})
+    user = make_user(verified=True)
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD, "next": "/courses/safe/"})
     assert_ours(response, "/courses/safe/")
-    assert_ours(client.get("/signup/", {"next": "/courses/safe/"}), "/courses/safe/")
+    assert_ours(client.get("/accounts/signup/", {"next": "/courses/safe/"}), "/courses/safe/")
+    client.logout()
+    assert_ours(client.get("/signup/", {"next": "/courses/safe/"}), "/accounts/signup/?next=%2Fcourses%2Fsafe%2F")
+    response, link = sign_up(client, django_capture_on_commit_callbacks, next="/courses/safe/")
+    assert_ours(response, "/accounts/confirm-email/")
+    assert_ours(client.post(link), "/courses/safe/")
 
 
-def test_extra_fields_on_sign_up_and_profile_are_ignored(client):
+def test_extra_fields_on_sign_up_and_profile_are_ignored(client, django_capture_on_commit_callbacks):
     extra = {"is_staff": "on", "is_superuser": "on", "role": "coordinator", "school": "1", "is_active": "on"}
-    client.post("/signup/", {"email": "new@example.nz", "display_name": "Hine", "password": "kumara and puha", **extra})
-    client.post("/accounts/profile/", {"display_name": "Hine P", "email": "other@example.nz", **extra})
+    sign_up(client, django_capture_on_commit_callbacks, **extra)
     user = User.objects.get(email="new@example.nz")
+    client.force_login(user)
+    client.post("/accounts/profile/", {"display_name": "Hine P", "email": "other@example.nz", **extra})
+    user.refresh_from_db()
     assert (user.display_name, user.is_staff, user.is_superuser) == ("Hine P", False, False)
+    assert user.email == "new@example.nz"  # the profile form changes no address
 
 
 @pytest.mark.parametrize("cookie", ['sessionid="abc\\000def"', "sessionid=abc\x00def", 'csrftoken="\\000"'])
