@@ -81,6 +81,10 @@ def test_the_setup_page_draws_its_qr_code_here(client):
     # Drawn here, as an image from a data: address: nothing about the secret goes to another site.
     data = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
     assert base64.b64decode(data).startswith(b"<svg")
+    # The secret can be reached from the keyboard and copied: read-only, not disabled.
+    secret_input = re.search(r'<input type="text"[^>]*id="authenticator_secret"[^>]*>', html).group(0)
+    assert " readonly" in secret_input
+    assert "disabled" not in secret_input
 
 
 def test_a_recovery_code_from_before_allauth_works_once(client):
