@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.urls import Resolver404, resolve
 
 from accounts import second_factor
 from accounts.redirects import local_path
@@ -18,32 +17,27 @@ RATE_LIMITED = {
 class SecondFactorMiddleware:
     """Staff reach the admin only once they have a second factor (set up on their first visit).
 
-    The admin is recognised by resolving the request's own path (`path_info`, without any script
-    prefix), so no header can make an admin address look like another, and nothing is kept between
-    requests.
+    The admin is recognised by the URL Django resolved from the request's own path (`path_info`,
+    without any script prefix), so no header can make an admin address look like another, and
+    nothing is kept between requests.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if (
             settings.SECOND_FACTOR_REQUIRED_FOR_STAFF
             and request.user.is_authenticated
             and request.user.is_staff
-            and _is_admin(request.path_info)
+            and "admin" in request.resolver_match.namespaces
             and second_factor.missing(request)
         ):
             return second_factor.set_one_up(request)
-        return self.get_response(request)
-
-
-def _is_admin(path_info: str) -> bool:
-    try:
-        match = resolve(path_info)
-    except Resolver404:  # any address under the admin's root resolves, to its catch-all if nothing else
-        return False
-    return "admin" in match.namespaces
+        return None
 
 
 class RateLimitsNeedTheCacheMiddleware:
@@ -51,31 +45,27 @@ class RateLimitsNeedTheCacheMiddleware:
     be reached is the 503 page (`core.cache.required`), not a miss that would let every guess through.
 
     The cache is asked once, before the view, rather than for the whole request: the 503 page, and the
-    page parts a view renders, treat a failure as a miss like any other page.
+    page parts a view renders, treat a failure as a miss like any other page. The view is known from
+    the URL Django has already resolved.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _counts_attempts(request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        # allauth counts on POST; a join code is counted whenever it is looked up.
+        counts = (request.method == "POST" and match.url_name in RATE_LIMITED) or match.view_name == "schools:join-code"
+        if counts:
             try:
                 with shared_cache.required():
                     cache.get("rate-limits-reachable")
             except shared_cache.CacheUnavailable as error:
                 return database_unavailable(error)
-        return self.get_response(request)
-
-
-def _counts_attempts(request) -> bool:
-    # allauth counts on POST; a join code is counted whenever it is looked up.
-    if request.method != "POST" and not request.path_info.startswith("/join/"):
-        return False
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return match.url_name in RATE_LIMITED or match.view_name == "schools:join-code"
+        return None
 
 
 class LocalNextOnlyMiddleware:
