@@ -16,9 +16,9 @@ from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 
 from accounts.models import canonical_email
+from core import mail
 
 
 def client_ip(request) -> str:
@@ -66,11 +66,11 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        # Written now, while the request is at hand (as allauth's own does), and sent once what it tells
-        # about (an account, an address) is committed, never before.
+        # Written now, while the request is at hand (as allauth's own does), and queued with what it
+        # tells about (an account, an address): the worker sends it once that is committed.
         request = allauth_context.request
         context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
-        transaction.on_commit(self.render_mail(template_prefix, email, context).send)
+        mail.queue_message(self.render_mail(template_prefix, email, context), template=template_prefix)
 
 
 class MFAAdapter(DefaultMFAAdapter):

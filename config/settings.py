@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -203,6 +204,29 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Safe Online Families <no-reply@safeonlinefamilies.nz>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work: Django's task framework, with the queue in the database (django-tasks-db), so
+# SQLite or PostgreSQL holds it and workers on any number of machines share it (`manage.py db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Every email is a task (core.mail). A failed send is tried again after 1 minute, then 2, 4, ... up to
+# an hour apart, until a day has passed; then it shows as failed in the admin, which can send it again.
+EMAIL_RETRY_FIRST_DELAY = 60
+EMAIL_RETRY_LONGEST_DELAY = 60 * 60
+EMAIL_RETRY_FOR = 24 * 60 * 60
+# A send still unfinished after this many seconds had its worker die mid-send (SMTP gives up after 10).
+EMAIL_STALLED_AFTER = 15 * 60
+# Sent emails and finished tasks are deleted after this many days (the admin shows them until then).
+TASK_RETENTION_DAYS = 30
+# Periodic jobs: `manage.py run_periodic_jobs`, run every few minutes by cron or a systemd timer
+# (README, "Running it"), enqueues each once per period, from its hour (local time) on its first day.
+PERIODIC_JOBS = {
+    "tidy-queue": {"task": "core.tasks.tidy_queue", "every": "hour"},
+    "purge": {"task": "accounts.tasks.purge_expired_data", "every": "day", "from_hour": 3},
+    "reminders": {"task": "schools.tasks.send_due_reminders", "every": "day", "from_hour": 9},
+    "digest": {"task": "schools.tasks.send_weekly_digests", "every": "week", "from_hour": 7},
+}
+# /healthz fails when the oldest task waiting to run has waited longer than this many seconds.
+HEALTHZ_QUEUE_MAX_AGE = env_int("HEALTHZ_QUEUE_MAX_AGE", 10 * 60)
 
 # Where "Quick exit" goes: a neutral, everyday site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.metservice.com/")

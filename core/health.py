@@ -1,8 +1,9 @@
-"""/healthz: can this process reach its database and its cache? For load balancers and monitoring."""
+"""/healthz: can this process reach its database and its cache, and are the task workers keeping up?"""
 
 import logging
 import uuid
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core import cache as shared_cache
+from core.queue import oldest_wait
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +41,34 @@ def _cache_ok() -> bool:
         return False
 
 
+def _queue_age() -> float | None:
+    """Seconds the oldest task due to run has waited (emails among them); None if the queue cannot be read."""
+    try:
+        return round(oldest_wait().total_seconds(), 1)
+    except Exception:
+        logger.exception("health check: task queue unreadable")
+        return None
+
+
 @never_cache
 @require_safe
 def healthz(request):
-    """200 with {"status": "ok"} when the database and cache answer; 503 naming the one that does not."""
-    checks = {"database": _database_ok(), "cache": _cache_ok()}
+    """200 with {"status": "ok"} when the database and cache answer and no task has waited too long to run.
+
+    503 naming what fails. A queue older than HEALTHZ_QUEUE_MAX_AGE means no worker is running, or too
+    few: emails are waiting.
+    """
+    database_ok = _database_ok()
+    age = _queue_age() if database_ok else None
+    checks = {
+        "database": database_ok,
+        "cache": _cache_ok(),
+        "queue": age is not None and age <= settings.HEALTHZ_QUEUE_MAX_AGE,
+    }
     healthy = all(checks.values())
     body = {
         "status": "ok" if healthy else "unavailable",
         **{name: "ok" if ok else "failing" for name, ok in checks.items()},
+        "queue_age_seconds": age,
     }
     return JsonResponse(body, status=200 if healthy else 503)

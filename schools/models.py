@@ -114,7 +114,10 @@ class Membership(models.Model):
     last_reminded_at = models.DateTimeField(null=True, blank=True)
     # The family followed "stop reminders": this school sends them no more.
     reminders_stopped = models.BooleanField(default=False)
-    # Unguessable, for the "stop reminders" link in emails (works without logging in).
+    # Coordinators only: they followed "stop these weekly emails", so this school sends them no more digests.
+    digest_stopped = models.BooleanField(default=False)
+    # Unguessable, for the "stop" links in emails: reminders for families, the weekly digest for
+    # coordinators (works without logging in).
     reminder_token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
 
     objects = MembershipQuerySet.as_manager()

@@ -1,8 +1,9 @@
-"""Writes that touch several models: joining, invitations, leaving, reminders, asking for a school."""
+"""Writes that touch several models: joining, invitations, leaving, reminders, the digest, asking for a school."""
 
 import csv
 import io
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
@@ -13,8 +14,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.emails import send_templated_email
+from accounts.models import User
+from core.mail import send_templated_email, send_templated_emails
 from courses import actions
+from schools import dashboard
 from schools.models import (
     Assignment,
     Cohort,
@@ -219,28 +222,24 @@ def check_invitations(*, school: School, text: str) -> InviteCheck:
     return check
 
 
-def _send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
+def _invitation_email(invitation: Invitation, token: str, base_url: str) -> tuple[str, dict]:
     link = base_url + reverse("schools:invitation", kwargs={"token": token})
-    send_templated_email(
-        to=invitation.email,
-        template="schools/email/invitation",
-        context={"invitation": invitation, "school": invitation.school, "link": link},
-    )
-    invitation.sent_at = timezone.now()
+    return invitation.email, {"name": invitation.name, "school": {"name": invitation.school.name}, "link": link}
 
 
 @transaction.atomic
 def send_invitations(*, school: School, text: str, base_url: str) -> list[Invitation]:
-    """Check the rows again and invite the valid ones; emails go once the transaction commits."""
+    """Check the rows again and invite the valid ones: one email each, sent by the worker."""
     check = check_invitations(school=school, text=text)
-    created = []
+    now = timezone.now()
+    invitations, emails = [], []
     for row in check.valid:
-        invitation = Invitation(school=school, email=row.email, name=row.name, cohort=row.cohort)
-        token = invitation.new_token()
-        _send_invitation(invitation, token, base_url)
-        invitation.save()
-        created.append(invitation)
-    return created
+        invitation = Invitation(school=school, email=row.email, name=row.name, cohort=row.cohort, sent_at=now)
+        emails.append(_invitation_email(invitation, invitation.new_token(), base_url))
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations)
+    send_templated_emails(template="schools/email/invitation", emails=emails)
+    return invitations
 
 
 @transaction.atomic
@@ -249,8 +248,10 @@ def resend_invitation(*, invitation: Invitation, base_url: str) -> None:
     token = invitation.new_token()
     invitation.expires_at = default_expiry()
     invitation.revoked_at = None
-    _send_invitation(invitation, token, base_url)
+    invitation.sent_at = timezone.now()
     invitation.save(update_fields=["token_hash", "expires_at", "sent_at", "revoked_at"])
+    to, context = _invitation_email(invitation, token, base_url)
+    send_templated_email(to=to, template="schools/email/invitation", context=context)
 
 
 def revoke_invitation(*, invitation: Invitation) -> None:
@@ -272,16 +273,40 @@ def send_reminders(*, school: School, memberships, base_url: str) -> int:
     reminded = [
         membership for membership in locked if membership.role == Role.FAMILY and membership.may_be_reminded(now)
     ]
-    for membership in reminded:
-        stop = base_url + reverse("schools:stop-reminders", kwargs={"token": membership.reminder_token})
-        send_templated_email(
-            to=membership.user.email,
-            template="schools/email/reminder",
-            context={"school": school, "membership": membership, "stop_link": stop, "course_link": course_link},
-        )
+    send_templated_emails(
+        template="schools/email/reminder",
+        emails=[
+            (
+                membership.user.email,
+                {
+                    "school": {"name": school.name},
+                    "course_link": course_link,
+                    "stop_link": base_url
+                    + reverse("schools:stop-reminders", kwargs={"token": membership.reminder_token}),
+                },
+            )
+            for membership in reminded
+        ],
+    )
     # One UPDATE for them all (nothing a dashboard shows changes, so no signal is wanted either).
     Membership.objects.filter(pk__in=[membership.pk for membership in reminded]).update(last_reminded_at=now)
     return len(reminded)
+
+
+def send_due_reminders(*, base_url: str) -> int:
+    """Remind every family whose due date is past or a week away and who has not finished; returns how many."""
+    soon = timezone.localdate() + timedelta(days=7)
+    total = 0
+    for school in School.objects.filter(cohorts__assignments__due__lte=soon).distinct():
+        due_cohorts = set(school.cohorts.filter(assignments__due__lte=soon).values_list("pk", flat=True))
+        families = [
+            membership
+            for membership in dashboard.families_not_finished(school)
+            if membership.cohort_id in due_cohorts and membership.may_be_reminded()
+        ]
+        if families:
+            total += send_reminders(school=school, memberships=families, base_url=base_url.rstrip("/"))
+    return total
 
 
 def stop_reminders(*, token: str) -> Membership | None:
@@ -290,6 +315,19 @@ def stop_reminders(*, token: str) -> Membership | None:
     if membership and not membership.reminders_stopped:
         membership.reminders_stopped = True
         membership.save(update_fields=["reminders_stopped"])
+    return membership
+
+
+# The weekly digest (schools/digest.py) -------------------------------------------------------------
+
+
+def stop_digest(*, token: str) -> Membership | None:
+    """Follow a "stop these weekly emails" link: that school sends this coordinator no more digests."""
+    membership = Membership.objects.coordinators().select_related("school").filter(reminder_token=token).first()
+    if membership and not membership.digest_stopped:
+        # One UPDATE: nothing a dashboard shows changes, so no signal is wanted.
+        Membership.objects.filter(pk=membership.pk).update(digest_stopped=True)
+        membership.digest_stopped = True
     return membership
 
 
@@ -313,15 +351,33 @@ def waiting_request(user) -> SchoolRequest | None:
     return SchoolRequest.objects.filter(requested_by=user, status=RequestStatus.WAITING).first()
 
 
-def request_school(*, user, school_name: str, town: str, role: str, message: str = "") -> SchoolRequest:
-    """A teacher asks for their school's page; if they already have a request waiting, that one stands."""
+def request_school(*, user, school_name: str, town: str, role: str, message: str = "", base_url: str) -> SchoolRequest:
+    """A teacher asks for their school's page and site admins are emailed; a request already waiting stands."""
     try:
         with transaction.atomic():
-            return SchoolRequest.objects.create(
+            school_request = SchoolRequest.objects.create(
                 requested_by=user, school_name=school_name, town=town, role=role, message=message
             )
+            _tell_site_admins(school_request, base_url)
     except IntegrityError:
         return waiting_request(user)
+    return school_request
+
+
+def _tell_site_admins(school_request: SchoolRequest, base_url: str) -> None:
+    link = base_url + reverse("admin:schools_schoolrequest_change", args=[school_request.pk])
+    context = {
+        "request": {
+            "school_name": school_request.school_name,
+            "town": school_request.town,
+            "role": school_request.role,
+            "message": school_request.message,
+            "email": school_request.requested_by.email,
+        },
+        "link": link,
+    }
+    admins = User.objects.filter(is_superuser=True, is_active=True).values_list("email", flat=True)
+    send_templated_emails(template="schools/email/request_received", emails=[(email, context) for email in admins])
 
 
 # Paths under /schools/ that are not schools.
@@ -352,7 +408,7 @@ def approve_request(*, school_request: SchoolRequest, base_url: str) -> School |
     send_templated_email(
         to=locked.requested_by.email,
         template="schools/email/request_approved",
-        context={"request": locked, "school": school, "link": base_url + school.get_absolute_url()},
+        context={"school": {"name": school.name}, "link": base_url + school.get_absolute_url()},
     )
     return school
 
@@ -368,6 +424,6 @@ def decline_request(*, school_request: SchoolRequest) -> bool:
         send_templated_email(
             to=school_request.requested_by.email,
             template="schools/email/request_declined",
-            context={"request": school_request},
+            context={"request": {"school_name": school_request.school_name}},
         )
     return bool(declined)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("join/<str:code>/", views.join, name="join-code"),
     path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("reminders/stop/<str:token>/", views.stop_reminders, name="stop-reminders"),
+    path("digest/stop/<str:token>/", views.stop_digest, name="stop-digest"),
     path("schools/", views.school_list, name="school-list"),
     path("schools/request/", views.request_school, name="request-school"),
     path("schools/<slug:school>/", views.dashboard, name="dashboard"),

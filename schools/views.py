@@ -142,6 +142,17 @@ def stop_reminders(request, token):
     return render(request, "schools/stop_reminders.html", {"membership": membership})
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
+def stop_digest(request, token):
+    """The link in every weekly digest: one click on the page stops that school's digest for this coordinator."""
+    # Mail scanners follow links: only the page's button (a POST) stops anything.
+    membership = get_object_or_404(Membership.objects.coordinators().select_related("school"), reminder_token=token)
+    if request.method == "POST":
+        services.stop_digest(token=token)
+        membership.digest_stopped = True
+    return render(request, "schools/stop_digest.html", {"membership": membership})
+
+
 # Coordinators -----------------------------------------------------------------------------------
 
 
@@ -164,7 +175,7 @@ def request_school(request):
     waiting = services.waiting_request(request.user)
     form = SchoolRequestForm(request.POST or None)
     if request.method == "POST" and not waiting and request.user.email_verified and form.is_valid():
-        services.request_school(user=request.user, **form.cleaned_data)
+        services.request_school(user=request.user, base_url=_base_url(request), **form.cleaned_data)
         messages.success(
             request, _("Thank you. We will check with the school and email you, usually within two working days.")
         )

@@ -1,3 +1,4 @@
+import email
 import shutil
 import socket
 import subprocess
@@ -5,6 +6,7 @@ import time
 
 import pytest
 import redis
+from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -54,3 +56,46 @@ def redis_url():
     client.close()
     process.terminate()
     process.wait(timeout=10)
+
+
+class SmtpServer:
+    """A real SMTP server on a port of its own, which a test starts and stops (down: nothing listens)."""
+
+    def __init__(self):
+        self.port = _free_port()
+        self.messages: list[email.message.Message] = []
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.original_content or envelope.content)
+        message["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+        self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+
+    def stop(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def mailer_settings(self) -> dict:
+        """What MAILERS says to send here (plain SMTP, as to a relay on the same network)."""
+        options = {"host": "127.0.0.1", "port": self.port, "use_tls": False, "timeout": 5}
+        return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": options}}
+
+
+@pytest.fixture
+def smtp_server():
+    """An SMTP server, not yet started: `smtp_server.start()` brings it up."""
+    server = SmtpServer()
+    yield server
+    server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -1,15 +1,22 @@
 """Running the site: health checks, one JSON log line per request, nothing personal in the logs."""
 
+import datetime
 import json
 import logging
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
+from core.mail import send_templated_email
 from core.request_log import JsonFormatter
+from tests.mail import run_queued_tasks
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,8 +25,35 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_healthz_answers_ok_with_a_small_json_body(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "queue": "ok",
+        "queue_age_seconds": 0.0,
+    }
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_healthz_fails_when_a_task_has_waited_too_long(client, settings):
+    """No worker running (or too few): the oldest email waiting is older than the limit."""
+    settings.HEALTHZ_QUEUE_MAX_AGE = 600
+    send_templated_email(to="a@example.nz", template="schools/email/request_declined", context={})
+    assert client.get("/healthz").json()["queue"] == "ok"
+    DBTaskResult.objects.update(enqueued_at=timezone.now() - datetime.timedelta(minutes=11))
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["queue"] == "failing"
+    assert response.json()["queue_age_seconds"] >= 660
+    # A task waiting for its time (an email's next try in an hour) is not late.
+    DBTaskResult.objects.update(run_after=timezone.now() + datetime.timedelta(hours=1))
+    assert client.get("/healthz").status_code == 200
+    # Once the worker has run it, nothing waits.
+    DBTaskResult.objects.update(run_after=timezone.now() - datetime.timedelta(minutes=20))
+    assert client.get("/healthz").status_code == 503
+    run_queued_tasks()
+    assert client.get("/healthz").json()["queue_age_seconds"] == 0.0
 
 
 @pytest.mark.django_db
@@ -63,7 +97,16 @@ def test_healthz_is_503_when_the_database_is_unreachable():
         timeout=60,
     )
     answer = json.loads(result.stdout.strip().splitlines()[-1])
-    assert answer == {"status": 503, "body": {"status": "unavailable", "database": "failing", "cache": "ok"}}
+    assert answer == {
+        "status": 503,
+        "body": {
+            "status": "unavailable",
+            "database": "failing",
+            "cache": "ok",
+            "queue": "failing",
+            "queue_age_seconds": None,
+        },
+    }
 
 
 @pytest.mark.django_db
@@ -121,3 +164,59 @@ def test_the_redis_cache_works_and_keeps_one_client_per_pool(redis_url):
     assert cache.add("count", 1)
     assert cache.incr("count") == 2
     assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+
+
+@pytest.fixture
+def site_env(tmp_path):
+    """The environment of a site on a SQLite file of its own, migrated."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SECRET_KEY="x" * 50,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    return env
+
+
+def children_of(pid: int) -> list[str]:
+    """The command lines of every process started, directly or not, by `pid`."""
+    lines = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout.splitlines()
+    table = [line.split(None, 2) for line in lines]
+    found, parents = [], {str(pid)}
+    for _round in range(5):
+        for child, parent, args in table:
+            if parent in parents and child not in parents:
+                parents.add(child)
+                found.append(args)
+    return found
+
+
+def test_with_worker_runs_the_server_and_a_worker_and_stops_both_on_term(site_env):
+    server = [sys.executable, "-c", "import time; time.sleep(120)"]
+    runner = subprocess.Popen(
+        [sys.executable, "manage.py", "with_worker", "--worker-args=--no-reload", "--", *server],
+        cwd=ROOT, env=site_env, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any("db_worker" in args for args in children_of(runner.pid)):
+        time.sleep(0.2)
+    running = children_of(runner.pid)
+    assert any("db_worker" in args for args in running)
+    assert any("time.sleep(120)" in args for args in running)
+    runner.send_signal(signal.SIGTERM)
+    assert runner.wait(timeout=40) == 0
+    assert not children_of(runner.pid)
+    leftover = subprocess.run(["pgrep", "-f", "time.sleep\\(120\\)"], capture_output=True, text=True).stdout
+    assert not leftover.strip()
+
+
+def test_with_worker_stops_the_worker_when_the_server_stops_by_itself(site_env):
+    runner = subprocess.run(
+        [sys.executable, "manage.py", "with_worker", "--worker-args=--no-reload", "--",
+         sys.executable, "-c", "import time; time.sleep(3); raise SystemExit(3)"],
+        cwd=ROOT, env=site_env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert runner.returncode == 1
+    assert "The server stopped (exit status 3), so the other was stopped too." in runner.stderr

@@ -15,11 +15,11 @@ import axe_playwright_python
 import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
-from django.core import mail
 from playwright.sync_api import expect, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from tests.factories import PASSWORD
+from tests.mail import sent_mail
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM is safe to use here all the same.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -207,7 +207,7 @@ def submit_log_in(visit: Visit, email: str) -> None:
 
 def confirm_email(visit: Visit, address: str) -> None:
     """Open the newest confirmation link emailed to `address` and press its button."""
-    bodies = [message.body for message in mail.outbox if address in message.to]
+    bodies = [message.body for message in sent_mail() if address in message.to]
     assert bodies, f"no email to {address}"
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", bodies[-1]).group(1)
     visit.goto(link)

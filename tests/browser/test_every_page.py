@@ -52,7 +52,10 @@ def test_every_parent_page_is_accessible(visit):
 
 def test_every_visitor_page_is_accessible(visit):
     make_course(slug="safe", modules=1)
+    school = make_school(coordinators=[make_user(email="office@school.nz", verified=True)])
+    digest_token = school.memberships.coordinators().get().reminder_token
     for path in [
+        f"/digest/stop/{digest_token}/",
         "/signup/",
         "/courses/safe/",
         "/courses/safe/module-1/lesson-1/",

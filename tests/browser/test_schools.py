@@ -3,11 +3,11 @@
 import re
 
 import pytest
-from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser.conftest import VIEWPORTS, confirm_email, log_in, submit_log_in, turn_on_two_step
 from tests.factories import PASSWORD, make_course, make_school, make_user
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,15 +52,15 @@ def test_invite_by_email_accept_learn_and_see_it_on_the_dashboard(visit_factory,
     expect(office.page.get_by_text("1 row needs fixing")).to_be_visible()
     expect(office.page.get_by_text("1 duplicate will be left out")).to_be_visible()
     office.assert_accessible()
-    assert not mail.outbox
+    assert not sent_mail()
     office.page.get_by_role("button", name="Send 1 invitation").click()
     expect(office.page.get_by_role("heading", name="Invitations")).to_be_visible()
     expect(office.page.get_by_text("1 invitation sent.")).to_be_visible()
     office.assert_accessible()
 
     # The family follows the emailed link, signs up, reads the consent screen and joins.
-    assert [message.to for message in mail.outbox] == [["hine@example.nz"]]
-    link = re.search(r"https?://[^/\s]+(/invitations/\S+/)", mail.outbox[0].body).group(1)
+    assert [message.to for message in sent_mail()] == [["hine@example.nz"]]
+    link = re.search(r"https?://[^/\s]+(/invitations/\S+/)", sent_mail()[0].body).group(1)
     family = visit_factory(viewport)
     family.goto(link)
     family.assert_accessible()

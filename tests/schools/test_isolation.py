@@ -1,10 +1,10 @@
 """Coordinators see only their own school; families and strangers see no school page at all."""
 
 import pytest
-from django.core import mail
 
 from schools.models import Invitation, Membership
 from tests.factories import log_in_two_factor, make_course, make_school, make_user
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_a_form_posted_without_a_second_factor_does_nothing(client, world, djang
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
     assert not Membership.objects.filter(last_reminded_at__isnull=False).exists()
-    assert not mail.outbox
+    assert not sent_mail()
 
 
 def test_the_school_list_asks_coordinators_for_a_second_factor_but_not_families(client, world):

@@ -1,10 +1,10 @@
 """A teacher asks for their school's page; a site admin approves it (making the school) or declines it."""
 
 import pytest
-from django.core import mail
 
 from schools.models import Membership, RequestStatus, School, SchoolRequest
 from tests.factories import log_in_two_factor, make_school, make_staff, make_user
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,25 @@ def test_a_teacher_asks_once_and_sees_the_request_waiting(client, teacher):
     assert again.status_code == 400
     assert "is waiting for us to check it" in again.content.decode()
     assert SchoolRequest.objects.count() == 1
+
+
+def test_site_admins_are_emailed_with_a_link_to_the_request(client, teacher):
+    admins = [make_staff(email="admin1@example.nz"), make_staff(email="admin2@example.nz")]
+    make_staff(email="gone@example.nz", is_active=False)
+    make_user(email="parent@example.nz", verified=True)
+    client.post("/schools/request/", {**ASKING, "message": "Our board asked for this."})
+    request = SchoolRequest.objects.get()
+    messages = sent_mail()
+    assert sorted(message.to[0] for message in messages) == [admin.email for admin in admins]
+    body = messages[0].body
+    assert "Pōhutukawa Primary, Whangārei" in messages[0].subject
+    assert "dp@pohutukawa.school.nz" in body
+    assert "Deputy principal" in body
+    assert "Our board asked for this." in body
+    assert f"http://testserver/admin/schools/schoolrequest/{request.pk}/change/" in body
+    # A second ask while the first waits tells nobody again.
+    client.post("/schools/request/", ASKING)
+    assert len(sent_mail()) == 2
 
 
 def test_missing_details_are_named_next_to_their_fields(client, teacher):
@@ -69,13 +88,13 @@ def test_approving_makes_the_school_with_the_teacher_as_coordinator_and_emails_t
     school = School.objects.get(name="Pōhutukawa Primary")
     assert (request.status, request.school, school.slug) == (RequestStatus.APPROVED, school, "pohutukawa-primary-2")
     assert Membership.objects.coordinators().get(school=school).user == teacher
-    assert mail.outbox[-1].to == [teacher.email]
-    assert "http://testserver/schools/pohutukawa-primary-2/" in mail.outbox[-1].body
+    assert sent_mail()[-1].to == [teacher.email]
+    assert "http://testserver/schools/pohutukawa-primary-2/" in sent_mail()[-1].body
     # Approving again changes nothing and sends nothing.
     with django_capture_on_commit_callbacks(execute=True):
         admin_action(client, "approve", [request])
     assert School.objects.filter(name="Pōhutukawa Primary").count() == 1
-    assert len(mail.outbox) == 1
+    assert len(sent_mail()) == 1
     # The teacher reaches the new school's dashboard after two-step sign-in.
     log_in_two_factor(client, teacher)
     assert client.get(f"/schools/{school.slug}/").status_code == 200
@@ -89,8 +108,8 @@ def test_declining_sends_a_kind_email_and_makes_nothing(client, teacher, django_
     request.refresh_from_db()
     assert request.status == RequestStatus.DECLINED
     assert not School.objects.exists()
-    assert mail.outbox[-1].to == [teacher.email]
-    assert "welcome to ask again" in mail.outbox[-1].body
+    assert sent_mail()[-1].to == [teacher.email]
+    assert "welcome to ask again" in sent_mail()[-1].body
 
 
 def test_visitors_read_what_a_school_page_offers_and_how_to_ask(client):

@@ -96,6 +96,8 @@ GETS = {
     "/join/{code1}/": {**ALL_OK, "anonymous": 302},
     "/invitations/{invitation}/": {**ALL_OK, "anonymous": 302},
     "/reminders/stop/{stop_a}/": ALL_OK,  # the emailed link works without logging in
+    "/digest/stop/{stop_c1}/": ALL_OK,  # the same, for a coordinator's weekly digest
+    "/digest/stop/{stop_a}/": dict.fromkeys(ROLES, GONE),  # a family's token stops no digest
     "/schools/": ALL_OK,  # visitors read what a school page offers
     "/schools/request/": MEMBERS_OK,
     **{
@@ -137,6 +139,7 @@ COVERED = {
     "courses:plan-starter-remove", "courses:certificate-verify", "courses:course-detail", "courses:enrol",
     "courses:module-detail", "courses:quiz", "courses:quiz-result", "courses:lesson-detail",
     "courses:lesson-complete", "schools:join", "schools:join-code", "schools:invitation", "schools:stop-reminders",
+    "schools:stop-digest",
     "schools:school-list", "schools:request-school", "schools:dashboard", "schools:export", "schools:invite",
     "schools:invitations", "schools:invitation-resend", "schools:invitation-revoke", "schools:remind",
     "schools:cohorts", "schools:flyer", "schools:leave",
@@ -178,6 +181,7 @@ def world():
         "invitation": token,
         "invitation_pk": invitation.pk,
         "stop_a": Membership.objects.get(school=school1, user=parent_a).reminder_token,
+        "stop_c1": Membership.objects.get(school=school1, user=coordinator_1).reminder_token,
     }
     return users, values
 

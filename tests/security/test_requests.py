@@ -4,7 +4,6 @@ import inspect
 import re
 
 import pytest
-from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -14,6 +13,7 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import User
 from courses.models import Certificate, Enrollment, LessonCompletion, QuizAttempt
 from tests.factories import PASSWORD, make_course, make_user
+from tests.mail import sent_mail
 
 pytestmark = pytest.mark.django_db
 
@@ -257,7 +257,7 @@ def sign_up(client, capture, **extra):
     data = {"email": "new@example.nz", "display_name": "Hine", "password1": "kumara and puha for tea", **extra}
     with capture(execute=True):
         response = client.post("/accounts/signup/", data)
-    link = re.search(r"https?://\S+", mail.outbox[-1].body)[0] if mail.outbox else ""
+    link = re.search(r"https?://\S+", sent_mail()[-1].body)[0] if sent_mail() else ""
     return response, link
 
 
