@@ -17,6 +17,8 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -225,6 +227,52 @@ def csv_export(info: dict, master: int) -> dict | None:
     return {"status": status, "seconds": seconds, "rows": body.count(b"\n") - 1, "growth_mb": growth_mb}
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+INVITATIONS = 2000
+
+
+def bulk_invitations(env: dict, info: dict) -> dict | None:
+    """A coordinator sends 2,000 invitations: the page's answer time, then one worker sending every email."""
+    if "dashboard_url" not in info:
+        return None
+    opener = urllib.request.build_opener(_NoRedirect)
+    headers = {
+        "Cookie": f"sessionid={info['coordinator_session']}; csrftoken={info['csrf']}",
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    seconds, statuses = [], []
+    for repetition in range(REPETITIONS):
+        rows = "\n".join(f"invitee{repetition}-{n}@bench.example.nz, Family {n}" for n in range(INVITATIONS))
+        body = urllib.parse.urlencode({"csrfmiddlewaretoken": info["csrf"], "text": rows, "confirm": "send"})
+        request = urllib.request.Request(f"http://{SITE}{info['dashboard_url']}invite/", body.encode(), headers)
+        started = time.monotonic()
+        try:
+            with opener.open(request, timeout=60) as response:
+                statuses.append(response.status)
+        except urllib.error.HTTPError as answer:  # the redirect to the invitations page, not followed
+            statuses.append(answer.code)
+        seconds.append(time.monotonic() - started)
+    queued = REPETITIONS * INVITATIONS
+    # One worker, as `make serve` starts, with the console mailer (no SMTP server here): every email sent.
+    started = time.monotonic()
+    subprocess.run(
+        [PY, "manage.py", "db_worker", "--batch", "--no-reload", "--interval", "0", "--no-startup-delay", "-v0"],
+        cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    drained = time.monotonic() - started
+    script = (
+        "import django; django.setup(); from core.models import Email;"
+        "print(Email.objects.filter(template='schools/email/invitation', status='sent').count())"
+    )
+    sent = int(run([PY, "-c", script], env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}).stdout)
+    return {"seconds": statistics.median(seconds), "statuses": statuses, "queued": queued, "sent": sent,
+            "drain_seconds": drained}  # fmt: skip
+
+
 def static_headers(info: dict) -> dict:
     _, _, html = fetch(f"http://{SITE}/")
     css = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', html).group(1).decode()
@@ -339,6 +387,7 @@ def measure(database: str, floor: dict) -> dict:
             "static": static_headers(info),
             "export": csv_export(info, site.pid),
             "integrity": integrity(env, info),
+            "invitations": bulk_invitations(env, info),
         }
     finally:
         stop(site)
@@ -445,6 +494,17 @@ def report(measured: dict) -> str:
                 failures.append(f"{database}: CSV export {export['seconds']:.2f} s, {export['growth_mb']:.1f} MB")
         else:
             lines.append("- CSV export: not measured (this build has no school dashboard export).")
+        invitations = extra.get("invitations")
+        if invitations:
+            lines.append(
+                f"- A coordinator sends {INVITATIONS} invitations: the page answers in {invitations['seconds']:.2f} s "
+                f"(target 1 s; statuses {invitations['statuses']}); one worker then sent "
+                f"{invitations['sent']} of the {invitations['queued']} emails in {invitations['drain_seconds']:.0f} s."
+            )
+            if invitations["seconds"] >= 1 or set(invitations["statuses"]) != {302}:
+                failures.append(f"{database}: {INVITATIONS} invitations took {invitations['seconds']:.2f} s to send")
+            if invitations["sent"] != invitations["queued"]:
+                failures.append(f"{database}: {invitations['sent']} of {invitations['queued']} invitations sent")
         if weight["raw_kb"] > 100 or weight["gzip_kb"] > 30:
             failures.append(f"{database}: lesson page weighs {weight['raw_kb']:.1f} KB / {weight['gzip_kb']:.1f} KB")
         if extra["cold_start"] >= 2:

@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Apps that hold a person's data: each gives export_user_data(user), erase_user_data(user) and may give
 # purge_expired(now=...) for the retention command. Listed here so accounts imports no other app.
-ACCOUNT_DATA_PROVIDERS = ["courses.account_data", "schools.account_data"]
+ACCOUNT_DATA_PROVIDERS = ["courses.account_data", "schools.account_data", "core.account_data"]
 # Parent accounts whose email address is never confirmed are deleted after this many days.
 ACCOUNT_UNVERIFIED_RETENTION_DAYS = env_int("ACCOUNT_UNVERIFIED_RETENTION_DAYS", 30)
 # School invitations nobody used are deleted this many days after they expired or were withdrawn.
@@ -215,6 +215,8 @@ EMAIL_RETRY_LONGEST_DELAY = 60 * 60
 EMAIL_RETRY_FOR = 24 * 60 * 60
 # A send still unfinished after this many seconds had its worker die mid-send (SMTP gives up after 10).
 EMAIL_STALLED_AFTER = 15 * 60
+# A task still running after this many seconds had its worker die: it is enqueued again (core.queue).
+TASK_STALLED_AFTER = 60 * 60
 # Sent emails and finished tasks are deleted after this many days (the admin shows them until then).
 TASK_RETENTION_DAYS = 30
 # Periodic jobs: `manage.py run_periodic_jobs`, run every few minutes by cron or a systemd timer
@@ -230,8 +232,9 @@ HEALTHZ_QUEUE_MAX_AGE = env_int("HEALTHZ_QUEUE_MAX_AGE", 10 * 60)
 
 # Where "Quick exit" goes: a neutral, everyday site.
 QUICK_EXIT_URL = env_str("QUICK_EXIT_URL", "https://www.metservice.com/")
-# The site's address as families type it, for links in emails sent from cron (no request to read it from).
-SITE_URL = env_str("SITE_URL", "").rstrip("/")
+# The site's address as families type it, for links in the emails periodic jobs send (no request to
+# read it from). `check --deploy` refuses an empty one.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
 
 # Security headers and cookies (README, "Security"). Pages load our own files only: scripts as
 # <script src defer>, no inline script or style attribute anywhere, so the policy needs no exceptions.

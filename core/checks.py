@@ -35,6 +35,20 @@ def check_content_security_policy(app_configs, **kwargs):
     return []
 
 
+@register(deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """The periodic jobs' emails (reminders, the weekly digest) link to the site: they need its address."""
+    if settings.SITE_URL:
+        return []
+    return [
+        Error(
+            "SITE_URL is not set: reminders and the weekly digest cannot link to the site.",
+            hint="Set SITE_URL to the site's address, e.g. https://safeonlinefamilies.nz.",
+            id="core.E003",
+        )
+    ]
+
+
 @register(Tags.templates)
 def check_shared_template_parts(app_configs, **kwargs):
     """No template puts anything per person or per request inside a part shared between people."""

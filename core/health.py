@@ -56,19 +56,20 @@ def healthz(request):
     """200 with {"status": "ok"} when the database and cache answer and no task has waited too long to run.
 
     503 naming what fails. A queue older than HEALTHZ_QUEUE_MAX_AGE means no worker is running, or too
-    few: emails are waiting.
+    few: emails are waiting. `?only=web` leaves the queue out, for load balancers: stopped workers are
+    for monitoring to report, not a reason to take every web server out of service.
     """
     database_ok = _database_ok()
-    age = _queue_age() if database_ok else None
-    checks = {
-        "database": database_ok,
-        "cache": _cache_ok(),
-        "queue": age is not None and age <= settings.HEALTHZ_QUEUE_MAX_AGE,
-    }
+    checks = {"database": database_ok, "cache": _cache_ok()}
+    age = None
+    if request.GET.get("only") != "web":
+        age = _queue_age() if database_ok else None
+        checks["queue"] = age is not None and age <= settings.HEALTHZ_QUEUE_MAX_AGE
     healthy = all(checks.values())
     body = {
         "status": "ok" if healthy else "unavailable",
         **{name: "ok" if ok else "failing" for name, ok in checks.items()},
-        "queue_age_seconds": age,
     }
+    if "queue" in checks:
+        body["queue_age_seconds"] = age
     return JsonResponse(body, status=200 if healthy else 503)

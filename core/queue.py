@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Min
 from django.tasks import Task
 from django.tasks.signals import task_enqueued
@@ -53,6 +54,31 @@ def oldest_wait() -> timedelta:
     deferred = waiting.exclude(run_after=get_date_max()).aggregate(at=Min("run_after"))["at"]
     since = min((at for at in (oldest, deferred) if at is not None), default=now)
     return max(now - since, timedelta(0))
+
+
+class WorkerStopped(Exception):
+    """The worker running a task stopped (killed, or its machine went away) before the task finished."""
+
+
+def rescue_stalled(*, after: timedelta) -> int:
+    """Tasks a worker claimed and never finished: recorded as failed, and enqueued again; returns how many.
+
+    django-tasks-db leaves such a task "running" for ever: a worker killed mid-task, or one stopped
+    between claiming a task and starting it (its TERM handler exits at once when it believes it is
+    idle). Every task of ours is safe to run again: an email's delivery checks its claim on the email
+    first, and each periodic job skips what it has done.
+    """
+    stalled = DBTaskResult.objects.running().filter(started_at__lt=timezone.now() - after)
+    rescued = 0
+    for pk in stalled.values_list("pk", flat=True):
+        with transaction.atomic():
+            result = DBTaskResult.objects.select_for_update(skip_locked=True).filter(pk=pk, status="RUNNING").first()
+            if result is None:
+                continue
+            result.set_failed(WorkerStopped("The worker stopped before this task finished; it was enqueued again."))
+            result.task.enqueue(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+            rescued += 1
+    return rescued
 
 
 def forget_old(*, days: int) -> dict:

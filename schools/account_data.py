@@ -30,6 +30,7 @@ def export_user_data(user) -> dict:
                 "joined_at": membership.joined_at.isoformat(),
                 "last_reminded_at": membership.last_reminded_at.isoformat() if membership.last_reminded_at else None,
                 "reminders_stopped": membership.reminders_stopped,
+                "weekly_digest_stopped": membership.digest_stopped,
             }
             for membership in memberships
         ],

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from accounts.models import User
+from accounts.services import delete_account
 from core import mail as outbox
 from core.models import Email, EmailStatus
 from core.tasks import deliver_email, tidy_queue
@@ -153,6 +155,22 @@ def test_an_email_a_worker_died_sending_is_never_sent_again_by_itself():
     assert not sent_mail()
 
 
+def test_a_task_whose_worker_died_before_claiming_the_email_is_run_again_an_hour_later():
+    """The worker took the task, then was killed before it claimed the email: nothing was sent, so it is sent."""
+    queue_one()
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
+    assert not sent_mail()  # the task is "running", and nobody else takes it
+    tidy_queue.call("2026-12-03T10")
+    assert not sent_mail()  # a task may run for a while
+    DBTaskResult.objects.update(started_at=timezone.now() - datetime.timedelta(minutes=61))
+    assert tidy_queue.call("2026-12-03T11")["stalled tasks enqueued again"] == 1
+    assert len(sent_mail()) == 1
+    stalled = DBTaskResult.objects.get(status="FAILED")
+    assert "WorkerStopped" in stalled.exception_class_path
+    assert tidy_queue.call("2026-12-03T12")["stalled tasks enqueued again"] == 0
+    assert len(sent_mail()) == 1
+
+
 def test_a_digest_style_key_queues_an_email_once():
     first = outbox.send_templated_email(to="a@example.nz", template=DECLINED, context={}, key="digest:1:2026-W49")
     second = outbox.send_templated_email(to="a@example.nz", template=DECLINED, context={}, key="digest:1:2026-W49")
@@ -239,3 +257,18 @@ def test_two_hundred_invitations_queued_while_the_mail_server_is_down_each_arriv
     assert sorted(delivered) == sorted(f"family{n}@example.nz" for n in range(200))
     assert len({message["Message-ID"] for message in smtp_server.messages}) == 200
     assert "invites you to Safe Online Families" in smtp_server.messages[0]["Subject"]
+
+
+def test_a_parent_downloads_which_emails_were_sent_to_them_and_deleting_the_account_forgets_them(client):
+    parent = make_user(email="aroha@example.nz", verified=True)
+    queue_one("aroha@example.nz")
+    queue_one("someone@example.nz")
+    run_queued_tasks()
+    client.force_login(parent)
+    (email,) = client.get("/accounts/my-data/").json()["emails"]
+    assert (email["email"], email["status"]) == (DECLINED, "sent")
+    assert "Kōwhai" not in str(email)
+    parent_id = parent.pk
+    delete_account(parent)
+    assert not User.objects.filter(pk=parent_id).exists()
+    assert list(Email.objects.values_list("to", flat=True)) == ["someone@example.nz"]

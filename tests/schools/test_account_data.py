@@ -9,9 +9,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
+from core.mail import send_templated_email
+from core.models import Email
 from courses import plans
 from schools.models import Invitation, Membership
 from tests.factories import PASSWORD, log_in_two_factor, make_school, make_user
+from tests.mail import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -50,16 +53,21 @@ def test_download_lists_my_schools_invitations_and_plan_and_nothing_of_anyone_el
             "joined_at": Membership.objects.get(user=family).joined_at.isoformat(),
             "last_reminded_at": None,
             "reminders_stopped": False,
+            "weekly_digest_stopped": False,
         }
     ]
     assert [(item["name"], item["state"]) for item in data["school_invitations"]] == [("Rangi Invited", "accepted")]
     assert data["family_plans"][0]["trusted_adults"] == ["Nana Unique-Adult"]
+    assert data["emails"] == []  # nothing was ever sent to them
     assert "someone@example.nz" not in json.dumps(data)
     assert "Someone Else" not in json.dumps(data)
 
 
 def test_after_deletion_the_school_sees_nothing_and_the_database_holds_no_trace(client, school, family, coordinator):
     Invitation.objects.create(school=make_school(), email="RANGI@example.nz", name="Rangi Again", token_hash="h3")
+    send_templated_email(to="rangi@example.nz", template="schools/email/request_declined", context={})
+    run_queued_tasks()  # the record of an email sent to their address stays a while, but not past the account
+    assert Email.objects.filter(to="rangi@example.nz").exists()
     delete_my_account(client)
     assert not User.objects.filter(pk=family.pk).exists()
     log_in_two_factor(client, coordinator)

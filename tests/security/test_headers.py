@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.templatetags.static import static
 
-from core.checks import check_content_security_policy
+from core.checks import check_content_security_policy, check_site_url
 from tests.factories import PASSWORD, make_course, make_user
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -145,6 +145,7 @@ def production_env(**changes):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="example.nz",
         EMAIL_HOST="smtp.example.nz",
+        SITE_URL="https://example.nz",
     )
     env.update(changes)
     return env
@@ -178,6 +179,12 @@ def test_our_deploy_check_fails_when_no_policy_is_enforced(settings, change):
     for name, value in change.items():
         setattr(settings, name, value)
     assert [error.id for error in check_content_security_policy(None)] == ["core.E001"]
+
+
+def test_the_deploy_check_wants_the_sites_address_for_links_in_emails(settings):
+    assert check_site_url(None) == []
+    settings.SITE_URL = ""
+    assert [error.id for error in check_site_url(None)] == ["core.E003"]
 
 
 def test_our_deploy_check_fails_on_inline_script(settings):
