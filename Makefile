@@ -15,13 +15,13 @@ PYTHON ?= $(shell for p in "$$(pyenv which python3 2>/dev/null)" python3.13 pyth
 # The site and a task worker (which sends the emails), together; Ctrl-C stops both.
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py prepare_site
-	DJANGO_DEBUG=1 $(PY) manage.py with_worker -- $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) -m core.with_worker -- $(PY) manage.py runserver 127.0.0.1:8000
 
 # Production serving as one machine runs it: gunicorn and a task worker, DEBUG off. Needs
 # DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS (see README). Several machines: README, "Running it".
 serve: install
 	$(PY) manage.py prepare_site
-	$(PY) manage.py with_worker --worker-args=--no-reload -- $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.conf.py
+	$(PY) -m core.with_worker --worker-args=--no-reload -- $(VENV)/bin/gunicorn config.wsgi --config config/gunicorn.conf.py
 
 install: $(VENV)/.installed
 

@@ -198,7 +198,7 @@ def children_of(pid: int) -> list[str]:
 def test_with_worker_runs_the_server_and_a_worker_and_stops_both_on_term(site_env):
     server = [sys.executable, "-c", "import time; time.sleep(120)"]
     runner = subprocess.Popen(
-        [sys.executable, "manage.py", "with_worker", "--worker-args=--no-reload", "--", *server],
+        [sys.executable, "-m", "core.with_worker", "--worker-args=--no-reload", "--", *server],
         cwd=ROOT, env=site_env, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 30
@@ -216,7 +216,7 @@ def test_with_worker_runs_the_server_and_a_worker_and_stops_both_on_term(site_en
 
 def test_with_worker_stops_the_worker_when_the_server_stops_by_itself(site_env):
     runner = subprocess.run(
-        [sys.executable, "manage.py", "with_worker", "--worker-args=--no-reload", "--",
+        [sys.executable, "-m", "core.with_worker", "--worker-args=--no-reload", "--",
          sys.executable, "-c", "import time; time.sleep(3); raise SystemExit(3)"],
         cwd=ROOT, env=site_env, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
