@@ -184,7 +184,9 @@ def site_env(tmp_path):
 
 def children_of(pid: int) -> list[str]:
     """The command lines of every process started, directly or not, by `pid`."""
-    lines = subprocess.run(["ps", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout.splitlines()
+    # -ww: the whole command line, however long the path to Python is.
+    lines = subprocess.run(["ps", "-ww", "-eo", "pid=,ppid=,args="], capture_output=True, text=True).stdout
+    lines = lines.splitlines()
     table = [line.split(None, 2) for line in lines]
     found, parents = [], {str(pid)}
     for _round in range(5):
@@ -201,14 +203,19 @@ def test_with_worker_runs_the_server_and_a_worker_and_stops_both_on_term(site_en
         [sys.executable, "-m", "core.with_worker", "--worker-args=--no-reload", "--", *server],
         cwd=ROOT, env=site_env, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not any("db_worker" in args for args in children_of(runner.pid)):
-        time.sleep(0.2)
-    running = children_of(runner.pid)
-    assert any("db_worker" in args for args in running)
-    assert any("time.sleep(120)" in args for args in running)
-    runner.send_signal(signal.SIGTERM)
-    assert runner.wait(timeout=40) == 0
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not any("db_worker" in args for args in children_of(runner.pid)):
+            time.sleep(0.2)
+        running = children_of(runner.pid)
+        assert any("db_worker" in args for args in running)
+        assert any("time.sleep(120)" in args for args in running)
+        runner.send_signal(signal.SIGTERM)
+        assert runner.wait(timeout=40) == 0
+    finally:
+        if runner.poll() is None:
+            runner.kill()
+            runner.wait()
     assert not children_of(runner.pid)
     leftover = subprocess.run(["pgrep", "-f", "time.sleep\\(120\\)"], capture_output=True, text=True).stdout
     assert not leftover.strip()
